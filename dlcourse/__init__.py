@@ -1,0 +1,39 @@
+"""The learner library of *Deep Learning with Keras*.
+
+Import it first in every notebook::
+
+    import dlcourse
+
+Importing it keeps TensorFlow's start-up log lines out of notebook output (they would
+otherwise arrive on stderr, clutter the pages and cost points in nbgrader) and gives:
+
+- :mod:`dlcourse.data`: every data set of the course, offline and deterministic;
+- :mod:`dlcourse.plots`: learning curves, image grids, kernels and feature maps;
+- :mod:`dlcourse.checks`: the friendly self-checks used by the exercises;
+- :func:`seed`: one call that seeds Python, NumPy and Keras.
+"""
+
+import os
+
+# Both variables are needed: the first hides TensorFlow's C++ INFO/WARNING lines, the
+# second the oneDNN notice that is printed before logging is even set up. They must be set
+# before TensorFlow is imported, which is why this module imports nothing heavy.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from dlcourse import checks, data, plots  # noqa: E402  (after the environment is set)
+
+__version__ = "0.1.0"
+__all__ = ["checks", "data", "plots", "seed"]
+
+
+def seed(value: int = 0) -> None:
+    """Seed Python's ``random``, NumPy and Keras (and its backend) in one call.
+
+    With the same seed, the same code and the same machine, training gives the same
+    numbers every run.
+    """
+    import keras
+
+    keras.utils.set_random_seed(int(value))

@@ -1,0 +1,127 @@
+"""Friendly self-checks for the exercises.
+
+Each check prints one line starting with a tick when the answer looks right, and raises
+``AssertionError`` with what was expected, what was found and a hint when it does not.
+These are the *visible* checks: they help while working. The grade is decided by hidden
+tests the instructor runs.
+
+Values are turned into plain Python numbers and tuples before they are compared, so an
+answer is judged by its value and not by whatever its type claims about itself.
+"""
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """An answer that does not match yet; the message says why and how to fix it."""
+
+
+def fail(what, expected, found, hint=None):
+    message = f"{what}: expected {expected}, found {found}."
+    if hint:
+        message += f"\nHint: {hint}"
+    raise CheckFailed(message)
+
+
+def passed(what):
+    print(f"\u2714 {what}")
+
+
+def as_shape(shape):
+    """A shape as a tuple of ints (``None`` for an unknown batch size)."""
+    return tuple(None if d is None else int(d) for d in tuple(shape))
+
+
+def layer_summary(layer):
+    """``(class name, units, activation name)`` read through public Keras APIs."""
+    config = layer.get_config()
+    activation = config.get("activation")
+    if isinstance(activation, dict):  # a serialized activation object
+        activation = activation.get("config", {}).get("name", activation.get("class_name"))
+    return type(layer).__name__, config.get("units"), activation
+
+
+def check_defined(namespace, *names):
+    """Fail with a clear message when a name the exercise asks for does not exist yet."""
+    for name in names:
+        if name not in namespace:
+            fail(f"`{name}`", "a value", "nothing (the name is not defined)",
+                 f"run the cell that defines `{name}` first")
+
+
+def check_dense_stack(model, expected, input_shape=None, hint=None):
+    """Check a model made only of Dense layers.
+
+    ``expected`` lists ``(units, activation)`` per layer, for example
+    ``[(1, "linear")]`` for one linear unit. ``input_shape`` excludes the batch axis.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
+    found = [layer_summary(layer) for layer in model.layers]
+    want = [("Dense", int(units), str(act)) for units, act in expected]
+    if len(found) != len(want):
+        fail("the number of layers", len(want), f"{len(found)}: {found}", hint)
+    for i, (got, exp) in enumerate(zip(found, want)):
+        if got[0] != exp[0]:
+            fail(f"layer {i}", f"a {exp[0]} layer", f"a {got[0]} layer", hint)
+        if got[1] != exp[1]:
+            fail(f"the units of layer {i}", exp[1], got[1], hint)
+        if got[2] != exp[2]:
+            fail(f"the activation of layer {i}", repr(exp[2]), repr(got[2]), hint)
+    if input_shape is not None:
+        try:
+            got_input = as_shape(model.inputs[0].shape)[1:]
+        except (AttributeError, IndexError, ValueError):
+            got_input = "no input shape (the model has not been built)"
+        if got_input != tuple(input_shape):
+            fail("the input shape (without the batch axis)", tuple(input_shape), got_input, hint)
+    passed(f"the model has the expected {len(want)} layer(s)")
+
+
+def check_shape(what, found, expected, hint=None):
+    """Check a shape given as a tuple (or anything with ``.shape``)."""
+    if hasattr(found, "shape"):
+        found = found.shape
+    try:
+        found = as_shape(found)
+    except (TypeError, ValueError):
+        fail(what, f"a shape like {tuple(expected)}", repr(found), hint)
+    if found != tuple(expected):
+        fail(what, tuple(expected), found, hint)
+    passed(f"{what} is {found}")
+
+
+def check_equal(what, found, expected, hint=None):
+    """Check an integer answer (a count, an index ...)."""
+    try:
+        value = int(found)
+    except (TypeError, ValueError):
+        fail(what, expected, repr(found), hint)
+    if value != float(found) or value != int(expected):
+        fail(what, expected, found, hint)
+    passed(f"{what} is {value}")
+
+
+def check_close(what, found, expected, atol=1e-5, rtol=1e-4, hint=None):
+    """Check numbers or arrays element by element, after converting them to float64."""
+    try:
+        found = np.array(found, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(what, "numbers", repr(found), hint)
+    expected = np.array(expected, dtype=np.float64)
+    if found.shape != expected.shape:
+        fail(f"the shape of {what}", expected.shape, found.shape, hint)
+    if not np.allclose(found, expected, atol=atol, rtol=rtol):
+        worst = float(np.max(np.abs(found - expected)))
+        fail(what, f"values within {atol:g} of the reference", f"a difference of {worst:.4g}", hint)
+    passed(f"{what} matches")
+
+
+def check_below(what, found, limit, hint=None):
+    """Check that a score such as a validation error is below ``limit``."""
+    value = float(found)
+    if not value < float(limit):
+        fail(what, f"below {limit}", f"{value:.4g}", hint)
+    passed(f"{what} is {value:.4g} (below {limit})")

@@ -1,0 +1,40 @@
+"""Every data set of the course: offline, deterministic, with fixed splits.
+
+Three families, all returning ``float32`` features (images in ``[0, 1]``, channels last):
+
+- tables bundled in scikit-learn: :func:`load_table` (``diabetes``, ``breast_cancer``,
+  ``wine``, ``iris``, ``digits``), and :func:`load_digit_images` for the 8x8 digits as images;
+- real photographs bundled in scikit-image and scikit-learn: :func:`load_photo`,
+  :func:`load_textures` (crops of brick, grass and gravel), :func:`load_faces`
+  (small face / non-face set);
+- procedural images drawn from a seed: :func:`make_vehicles` / :func:`load_vehicles`
+  (car vs truck silhouettes) and :func:`make_shapes` / :func:`load_shapes`
+  (circles, squares, triangles).
+
+``split`` is always one of ``"train"``, ``"validation"``, ``"test"`` or ``"all"``; the same
+call returns the same bytes on every machine.
+"""
+
+from dlcourse.data.photos import PHOTOS, load_faces, load_photo, load_textures
+from dlcourse.data.shapes import SHAPE_CLASSES, load_shapes, make_shapes
+from dlcourse.data.splits import SPLITS
+from dlcourse.data.tables import TABLES, Table, load_digit_images, load_table
+from dlcourse.data.vehicles import VEHICLE_CLASSES, load_vehicles, make_vehicles
+
+__all__ = [
+    "PHOTOS",
+    "SHAPE_CLASSES",
+    "SPLITS",
+    "TABLES",
+    "VEHICLE_CLASSES",
+    "Table",
+    "load_digit_images",
+    "load_faces",
+    "load_photo",
+    "load_shapes",
+    "load_table",
+    "load_textures",
+    "load_vehicles",
+    "make_shapes",
+    "make_vehicles",
+]

@@ -1,0 +1,183 @@
+"""Figures the chapters draw again and again.
+
+Every function draws with matplotlib and returns the ``Figure`` so a notebook can tweak or
+save it; none of them calls ``plt.show()`` (Jupyter displays the figure by itself).
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_learning_curves(history, metrics=None, title=None):
+    """Training (and validation, when present) curves, one panel per quantity.
+
+    ``history`` is what ``model.fit`` returns, or its ``.history`` dict. ``metrics`` picks
+    the quantities (default: every one that is not a ``val_`` twin, loss first).
+    """
+    curves = getattr(history, "history", history)
+    if not curves:
+        raise ValueError("the history is empty: was the model trained?")
+    if metrics is None:
+        metrics = [k for k in curves if not k.startswith("val_")]
+        metrics.sort(key=lambda k: k != "loss")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    for ax, name in zip(axes[0], metrics):
+        epochs = np.arange(1, len(curves[name]) + 1)
+        ax.plot(epochs, curves[name], label="training")
+        if f"val_{name}" in curves:
+            ax.plot(epochs, curves[f"val_{name}"], label="validation")
+            ax.legend()
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_images(images, labels=None, class_names=None, predictions=None, ncols=8, size=1.4):
+    """A grid of images with their labels (and predictions: wrong ones in red).
+
+    ``images`` is ``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)`` with values in
+    ``[0, 1]``.
+    """
+    images = np.asarray(images)
+    n = len(images)
+    if n == 0:
+        raise ValueError("no images to show")
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.2 * nrows))
+    for i, ax in enumerate(np.ravel(axes)):
+        ax.axis("off")
+        if i >= n:
+            continue
+        image = images[i]
+        if image.ndim == 3 and image.shape[-1] == 1:
+            image = image[..., 0]
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
+        text, colour = _caption(i, labels, class_names, predictions)
+        if text:
+            ax.set_title(text, fontsize=8, color=colour)
+    fig.tight_layout()
+    return fig
+
+
+def _caption(i, labels, class_names, predictions):
+    def name(value):
+        value = int(value)
+        return class_names[value] if class_names is not None else str(value)
+
+    if labels is None:
+        return "", "black"
+    if predictions is None:
+        return name(labels[i]), "black"
+    right = int(predictions[i]) == int(labels[i])
+    return f"{name(predictions[i])} ({name(labels[i])})", "black" if right else "red"
+
+
+def plot_kernels(kernels, ncols=8, annotate=None):
+    """Convolution kernels as images: red for positive weights, blue for negative.
+
+    ``kernels`` is one ``(k, k)`` kernel, or a Conv2D kernel ``(k, k, channels, filters)``
+    whose first input channel is shown for every filter. Small kernels are annotated with
+    their values.
+    """
+    kernels = np.asarray(kernels, dtype=np.float32)
+    if kernels.ndim == 2:
+        kernels = kernels[:, :, None, None]
+    if kernels.ndim != 4:
+        raise ValueError(f"expected a (k, k) or (k, k, in, out) kernel, got shape {kernels.shape}")
+    filters = kernels[:, :, 0, :]
+    count = filters.shape[-1]
+    ncols = min(ncols, count)
+    nrows = math.ceil(count / ncols)
+    if annotate is None:
+        annotate = filters.shape[0] <= 5 and count <= 8
+    limit = float(np.abs(filters).max()) or 1.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.6 * nrows), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i >= count:
+            continue
+        ax.imshow(filters[:, :, i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        if annotate:
+            for (r, c), value in np.ndenumerate(filters[:, :, i]):
+                ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_feature_maps(maps, ncols=8, max_maps=32, title=None):
+    """The channels of one activation tensor ``(h, w, c)`` (or ``(1, h, w, c)``) side by side."""
+    maps = np.asarray(maps, dtype=np.float32)
+    if maps.ndim == 4:
+        if maps.shape[0] != 1:
+            raise ValueError("pass the feature maps of one image, e.g. maps[0]")
+        maps = maps[0]
+    if maps.ndim == 2:
+        maps = maps[..., None]
+    if maps.ndim != 3:
+        raise ValueError(f"expected feature maps (h, w, channels), got shape {maps.shape}")
+    count = min(maps.shape[-1], max_maps)
+    ncols = min(ncols, count)
+    nrows = math.ceil(count / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.5 * nrows), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i < count:
+            ax.imshow(maps[:, :, i], cmap="magma")
+            ax.set_title(str(i), fontsize=7)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def neuron_diagram(inputs=("x",), weights=None, output="y", activation=None, ax=None):
+    """Draw a unit: inputs and a constant 1 feed a sum through weights and a bias.
+
+    ``activation`` (for example ``"ReLU"``) adds a box between the sum and the output.
+    """
+    weights = list(weights or [f"w_{i}" if len(inputs) > 1 else "w" for i in range(len(inputs))])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 1.2 + 0.55 * len(inputs)))
+    else:
+        fig = ax.figure
+    sources = list(inputs) + ["1"]
+    labels = weights + ["b"]
+    ys = np.linspace(1, 0, len(sources)) if len(sources) > 1 else np.array([0.5])
+    sum_xy = (2.2, 0.5)
+    for y, name, label in zip(ys, sources, labels):
+        ax.annotate(
+            "", xy=sum_xy, xytext=(0.25, y),
+            arrowprops=dict(arrowstyle="->", shrinkA=14, shrinkB=16, color="0.3"),
+        )
+        _node(ax, (0.25, y), f"${name}$" if name != "1" else "1", "#dbeafe")
+        mid = (0.25 + sum_xy[0]) / 2, (y + sum_xy[1]) / 2
+        ax.text(*mid, f"${label}$", ha="center", va="bottom", fontsize=12, color="#b91c1c")
+    _node(ax, sum_xy, "$+$", "#fde68a")
+    end = 3.6
+    if activation:
+        ax.annotate("", xy=(3.1, 0.5), xytext=sum_xy,
+                    arrowprops=dict(arrowstyle="->", shrinkA=16, shrinkB=22, color="0.3"))
+        ax.text(3.1, 0.5, activation, ha="center", va="center", fontsize=11,
+                bbox=dict(boxstyle="round", fc="#dcfce7", ec="0.3"))
+        start, end = (3.1, 0.5), 4.3
+    else:
+        start = sum_xy
+    ax.annotate("", xy=(end, 0.5), xytext=start,
+                arrowprops=dict(arrowstyle="->", shrinkA=18 if activation else 16, color="0.3"))
+    ax.text(end + 0.1, 0.5, f"${output}$", ha="left", va="center", fontsize=14)
+    ax.set_xlim(-0.1, end + 0.5)
+    ax.set_ylim(-0.25, 1.25)
+    ax.axis("off")
+    return fig
+
+
+def _node(ax, xy, text, colour):
+    ax.text(*xy, text, ha="center", va="center", fontsize=13,
+            bbox=dict(boxstyle="circle,pad=0.35", fc=colour, ec="0.3"))
