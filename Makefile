@@ -1,7 +1,7 @@
 # Deep Learning with Keras: every task of the course is a target here.
 #   make book   set up, then build the website into _build/html (chapters executed)
 #   make test   set up, then run the whole test suite
-# Other targets: setup, exercises, bench, calibrate, lint, lock, clean.
+# Other targets: setup, exercises, normalize, bench, calibrate, lint, lock, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -17,10 +17,9 @@ export KERAS_BACKEND := tensorflow
 # Kernels, configs and data files of the course's own environment come first.
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup book test exercises bench calibrate lint lock clean
+.PHONY: setup book test exercises normalize bench calibrate lint lock clean
 
 setup: $(STAMP)
 
@@ -36,14 +35,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" >/dev/null
 	touch $@
 
+# Warnings are errors and a failing notebook fails the build (raise_on_error in _config.yml).
 book: setup
-	$(BIN)/python tools/build_book.py
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build . -W -n --keep-going; \
+	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
+	@test ! -e _build/html/reports || { echo "execution reports left in _build/html"; exit 1; }
 
 test: setup book
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 exercises: setup
 	$(BIN)/python tools/generate_exercises.py
+
+normalize: setup
+	$(BIN)/python tools/normalize_notebooks.py
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -1,0 +1,47 @@
+"""Trained-result thresholds are calibrated, safe, and stated to the student."""
+
+import json
+
+import nbformat
+import pytest
+
+from tools.calibrate import REPORT_JSON, SPECS
+
+from conftest import ROOT
+
+REPORT = json.loads(REPORT_JSON.read_text())
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_calibrated_over_at_least_20_seeds_with_the_current_thresholds(name):
+    result = REPORT[name]
+    assert result["seeds"] >= 20
+    for metric, (direction, threshold) in SPECS[name]["thresholds"].items():
+        summary = result["metrics"][metric]
+        assert (summary["direction"], summary["threshold"]) == (direction, threshold), (
+            f"{name} {metric}: the threshold changed since calibration: run `make calibrate`"
+        )
+        assert len(summary["values"]) == result["seeds"]
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_thresholds_sit_clearly_beyond_the_worst_seed(name):
+    for metric, summary in REPORT[name]["metrics"].items():
+        values = summary["values"]
+        worst = max(values) if summary["direction"] == "below" else min(values)
+        spread = max(values) - min(values)
+        # "Clearly": beyond the worst seed by 5 % of its value and by the whole seed spread.
+        required = max(0.05 * abs(worst), spread)
+        margin = (summary["threshold"] - worst) * (1 if summary["direction"] == "below" else -1)
+        assert margin >= required, f"{name} {metric}: margin {margin:.3f} < {required:.3f}"
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_notebook_states_and_tests_each_threshold(name):
+    nb = nbformat.read(ROOT / SPECS[name]["notebook"], as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    tests = "\n".join(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    for direction, threshold in SPECS[name]["thresholds"].values():
+        stated = f"{direction} {threshold:g}"
+        assert stated in text, f"the notebook should tell the student: {stated!r}"
+        assert f"{threshold:g}" in tests, f"the tests should use the threshold {threshold:g}"

@@ -1,0 +1,64 @@
+"""Time every chapter and every reference solution against its budget on this machine.
+
+Usage: ``make bench`` (or ``python tools/bench.py [--only PATTERN]``).
+
+Each notebook runs top to bottom in a fresh kernel, as the book build and the grader run
+it, and the wall-clock time is printed in a table with its budget (chapter <= 60 s,
+reference solution <= 90 s on 2 CPU cores). Exit status 1 if any notebook fails or is over
+budget.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGETS = {"chapters": 60.0, "solutions": 90.0}
+
+
+def notebooks(pattern):
+    for folder, budget in BUDGETS.items():
+        for path in sorted((ROOT / folder).rglob("*.ipynb")):
+            if pattern in str(path):
+                yield path, budget
+
+
+def run(path):
+    """Execute a notebook in a fresh kernel from its own folder; return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="time only paths containing this text")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    print(f"{'notebook':<52} {'seconds':>8} {'budget':>7}  verdict   ({os.cpu_count()} CPUs)")
+    ok = True
+    for path, budget in notebooks(args.only):
+        name = str(path.relative_to(ROOT))
+        try:
+            seconds = run(path)
+        except Exception as error:  # report every notebook, then fail
+            print(f"{name:<52} {'-':>8} {budget:>7.0f}  FAILED: {type(error).__name__}")
+            ok = False
+            continue
+        verdict = "ok" if seconds <= budget else "OVER BUDGET"
+        ok &= seconds <= budget
+        print(f"{name:<52} {seconds:>8.1f} {budget:>7.0f}  {verdict}", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
