@@ -16,7 +16,8 @@ from grader.course import scores, solution_sources, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
-# Plausible mistakes per assignment: the answers given, and the score of every graded part.
+# Plausible mistakes per assignment (every other answer is right), and the score each graded
+# part must get.
 WRONG_ANSWERS = {
     "ex01": {
         "answers": {
@@ -44,14 +45,15 @@ def graded(tmp_path_factory):
     """One course folder where every assignment was generated, submitted and autograded.
 
     Students: ``reference`` (the solution's code typed into the student version), ``stub``
-    (the student version untouched) and ``wrong`` (the answers of ``WRONG_ANSWERS``).
+    (the student version untouched) and ``wrong`` (the reference with the mistakes of
+    ``WRONG_ANSWERS`` swapped in).
     """
     course = make_course_dir(tmp_path_factory.mktemp("course"))
     for name in assignments():
         release = generate(name, course)
         notebooks = sorted(release.glob("*.ipynb"))
         reference = solution_sources(name)
-        wrong = WRONG_ANSWERS[name]["answers"]
+        wrong = {**reference, **WRONG_ANSWERS[name]["answers"]}
         for student, answers in [("reference", reference), ("stub", {}), ("wrong", wrong)]:
             submit(course, name, student, {nb.name: fill_in(nb, answers) for nb in notebooks})
         nbgrader(["autograde", name], course)
