@@ -1,0 +1,177 @@
+"""The built website (``make book`` runs before the tests): complete, executed, offline,
+with working internal links, and publishing no solution or hidden test."""
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import ROOT
+
+SITE = ROOT / "_build" / "html"
+
+pytestmark = pytest.mark.skipif(
+    not (SITE / "index.html").exists(), reason="the site is not built: run `make book` first"
+)
+
+
+class _Page(HTMLParser):
+    """Collects ids, links and assets of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.assets, self.text = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe", "source") and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
+            self.assets.append(attrs["href"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(path):
+    page = _Page()
+    page.feed(path.read_text(errors="replace"))
+    return page
+
+
+def _pages():
+    return sorted(p for p in SITE.rglob("*.html")
+                  if not {"_static", "_sources", "reports"} & set(p.relative_to(SITE).parts))
+
+
+def _toc_pages():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [SITE / f"{entry}.html" for entry in entries]
+
+
+def test_every_toc_entry_is_a_built_page():
+    for page in _toc_pages():
+        assert page.exists(), f"{page.relative_to(SITE)} was not built"
+
+
+def test_no_execution_report_is_published():
+    assert not (SITE / "reports").exists()
+    for page in _pages():
+        assert "Traceback (most recent call last)" not in page.read_text(errors="replace"), page
+
+
+def test_chapters_are_published_executed_with_their_figures():
+    for source in sorted((ROOT / "chapters").glob("*.ipynb")):
+        page = SITE / "chapters" / f"{source.stem}.html"
+        text = page.read_text()
+        assert text.count('class="cell_output') >= 5, f"{page.name} shows too few outputs"
+        assert '<img alt="_images/' in text or 'src="../_images/' in text, f"{page.name}: figures"
+
+
+def _secrets():
+    """Lines of every solution and hidden-test region that no public notebook contains
+    (a line the chapter itself teaches is no secret)."""
+    public = _collapse("\n".join(_public_sources()))
+    secrets = set()
+    for path in (ROOT / "solutions").rglob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            inside = False
+            for line in cell.source.splitlines():
+                marker = line.strip()
+                if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                    inside = True
+                elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                    inside = False
+                elif inside and len(marker) >= 12 and _collapse(marker) not in public:
+                    secrets.add(_collapse(marker))
+    return secrets
+
+
+def _public_sources():
+    """The code and text of every notebook that is meant to be published."""
+    for folder in ("chapters", "exercises"):
+        for path in (ROOT / folder).rglob("*.ipynb"):
+            yield "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+
+
+def _published_text():
+    """Every text file of the site, HTML reduced to its visible text, whitespace collapsed."""
+    for path in SITE.rglob("*"):
+        if path.suffix not in (".html", ".txt", ".ipynb", ".js", ".json", ".md", ".py"):
+            continue
+        text = path.read_text(errors="replace")
+        if path.suffix == ".html":
+            text = html.unescape("".join(_parse(path).text))
+        yield path, _collapse(text)
+
+
+def _collapse(text):
+    return re.sub(r"\s+", " ", text)
+
+
+def test_no_solution_or_hidden_test_is_published():
+    secrets = _secrets()
+    assert len(secrets) >= 10, "the secret-finder found too little to be trusted"
+    for path, text in _published_text():
+        for secret in secrets:
+            assert secret not in text, (
+                f"{path.relative_to(SITE)} publishes a line of a solution: {secret!r}"
+            )
+
+
+def test_pages_load_nothing_from_other_hosts():
+    for page in _pages():
+        for asset in _parse(page).assets:
+            assert not urlsplit(asset).netloc, f"{page.relative_to(SITE)} loads {asset}"
+
+
+def test_math_is_served_locally():
+    chapter = (SITE / "chapters" / "01_single_neuron.html").read_text()
+    scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', chapter, flags=re.I)
+    assert scripts, "no MathJax script on a page with math"
+    for script in scripts:
+        local = (SITE / "chapters" / urlsplit(script).path).resolve()
+        assert local.exists(), f"MathJax is not in the site: {script}"
+
+
+def test_internal_links_and_anchors_resolve():
+    problems = []
+    pages = {page: _parse(page) for page in _pages()}
+    for page, parsed in pages.items():
+        for link in parsed.links + parsed.assets:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{page.relative_to(SITE)}: missing {link}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else _parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    problems.append(f"{page.relative_to(SITE)}: no anchor {link}")
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_exercise_pages_show_the_student_version_with_launch_buttons():
+    for source in sorted((ROOT / "exercises").glob("*/*.ipynb")):
+        page = SITE / source.relative_to(ROOT).with_suffix(".html")
+        text = page.read_text()
+        assert "NotImplementedError" in text, f"{page.name} should show the student stubs"
+        assert "colab.research.google.com" in text and "download" in text.lower()
+
+
+def test_site_root_is_reachable():
+    assert Path(SITE / "index.html").read_text().count("coming") >= 13, "syllabus lists all 14"
