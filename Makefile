@@ -42,7 +42,7 @@ book: setup
 	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
 	@test ! -e _build/html/reports || { echo "execution reports left in _build/html"; exit 1; }
 
-test: setup book
+test: setup book lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 exercises: setup

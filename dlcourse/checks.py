@@ -27,9 +27,44 @@ def passed(what):
     print(f"\u2714 {what}")
 
 
+def plain_number(value):
+    """The value of a number as a plain ``int`` or ``float``, whatever its type claims.
+
+    ``int(x)`` and ``float(x)`` ask the object itself, so a subclass of ``float`` could
+    answer anything; reading the stored value through the base type cannot be fooled.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("a boolean is not a number here")
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, np.generic) or getattr(value, "shape", None) == ():
+        return plain_number(np.asarray(value).item())  # NumPy scalars, 0-d tensors
+    raise TypeError(f"{type(value).__name__} is not a number")
+
+
+def plain_array(value):
+    """Numbers, nested lists, arrays or tensors as a float64 array of their true values."""
+    if isinstance(value, (list, tuple)):
+        return np.array([plain_array(v) for v in value], dtype=np.float64)
+    if hasattr(value, "__array__") and getattr(value, "shape", None) != ():
+        array = np.asarray(value)
+        if array.dtype == object:
+            return np.vectorize(plain_number, otypes=[np.float64])(array)
+        return np.array(array, dtype=np.float64)
+    return np.float64(plain_number(value))
+
+
 def as_shape(shape):
     """A shape as a tuple of ints (``None`` for an unknown batch size)."""
-    return tuple(None if d is None else int(d) for d in tuple(shape))
+    sizes = []
+    for d in tuple(shape):
+        size = None if d is None else plain_number(d)
+        if size is not None and size != int(size):
+            raise ValueError(f"a shape holds whole numbers, not {size}")
+        sizes.append(None if size is None else int(size))
+    return tuple(sizes)
 
 
 def layer_summary(layer):
@@ -59,11 +94,13 @@ def check_dense_stack(model, expected, input_shape=None, hint=None):
 
     if not isinstance(model, keras.Model):
         fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
-    found = [layer_summary(layer) for layer in model.layers]
+    # Keras 3 lists the InputLayer among the layers of a functional model: not a layer here.
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    found = [layer_summary(layer) for layer in layers]
     want = [("Dense", int(units), str(act)) for units, act in expected]
     if len(found) != len(want):
         fail("the number of layers", len(want), f"{len(found)}: {found}", hint)
-    for i, (got, exp) in enumerate(zip(found, want)):
+    for i, (got, exp) in enumerate(zip(found, want, strict=True)):
         if got[0] != exp[0]:
             fail(f"layer {i}", f"a {exp[0]} layer", f"a {got[0]} layer", hint)
         if got[1] != exp[1]:
@@ -96,18 +133,18 @@ def check_shape(what, found, expected, hint=None):
 def check_equal(what, found, expected, hint=None):
     """Check an integer answer (a count, an index ...)."""
     try:
-        value = int(found)
-    except (TypeError, ValueError):
+        value = plain_number(found)
+    except TypeError:
         fail(what, expected, repr(found), hint)
-    if value != float(found) or value != int(expected):
-        fail(what, expected, found, hint)
-    passed(f"{what} is {value}")
+    if value != int(value) or int(value) != int(expected):
+        fail(what, expected, value, hint)
+    passed(f"{what} is {int(value)}")
 
 
 def check_close(what, found, expected, atol=1e-5, rtol=1e-4, hint=None):
     """Check numbers or arrays element by element, after converting them to float64."""
     try:
-        found = np.array(found, dtype=np.float64)
+        found = plain_array(found)
     except (TypeError, ValueError):
         fail(what, "numbers", repr(found), hint)
     expected = np.array(expected, dtype=np.float64)
@@ -121,7 +158,10 @@ def check_close(what, found, expected, atol=1e-5, rtol=1e-4, hint=None):
 
 def check_below(what, found, limit, hint=None):
     """Check that a score such as a validation error is below ``limit``."""
-    value = float(found)
+    try:
+        value = plain_number(found)
+    except TypeError:
+        fail(what, f"a number below {limit}", repr(found), hint)
     if not value < float(limit):
         fail(what, f"below {limit}", f"{value:.4g}", hint)
     passed(f"{what} is {value:.4g} (below {limit})")

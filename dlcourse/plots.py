@@ -23,7 +23,7 @@ def plot_learning_curves(history, metrics=None, title=None):
         metrics = [k for k in curves if not k.startswith("val_")]
         metrics.sort(key=lambda k: k != "loss")
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
-    for ax, name in zip(axes[0], metrics):
+    for ax, name in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(curves[name]) + 1)
         ax.plot(epochs, curves[name], label="training")
         if f"val_{name}" in curves:
@@ -143,6 +143,8 @@ def neuron_diagram(inputs=("x",), weights=None, output="y", activation=None, ax=
     ``activation`` (for example ``"ReLU"``) adds a box between the sum and the output.
     """
     weights = list(weights or [f"w_{i}" if len(inputs) > 1 else "w" for i in range(len(inputs))])
+    if len(weights) != len(inputs):
+        raise ValueError(f"{len(inputs)} inputs need {len(inputs)} weights, got {len(weights)}")
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.2, 1.2 + 0.55 * len(inputs)))
     else:
@@ -151,13 +153,14 @@ def neuron_diagram(inputs=("x",), weights=None, output="y", activation=None, ax=
     labels = weights + ["b"]
     ys = np.linspace(1, 0, len(sources)) if len(sources) > 1 else np.array([0.5])
     sum_xy = (2.2, 0.5)
-    for y, name, label in zip(ys, sources, labels):
+    for y, name, label in zip(ys, sources, labels, strict=True):
         ax.annotate(
             "", xy=sum_xy, xytext=(0.25, y),
             arrowprops=dict(arrowstyle="->", shrinkA=14, shrinkB=16, color="0.3"),
         )
         _node(ax, (0.25, y), f"${name}$" if name != "1" else "1", "#dbeafe")
-        mid = (0.25 + sum_xy[0]) / 2, (y + sum_xy[1]) / 2
+        # Label each arrow nearer its input, where the arrows are still apart.
+        mid = 0.25 + 0.4 * (sum_xy[0] - 0.25), y + 0.4 * (sum_xy[1] - y)
         ax.text(*mid, f"${label}$", ha="center", va="bottom", fontsize=12, color="#b91c1c")
     _node(ax, sum_xy, "$+$", "#fde68a")
     end = 3.6

@@ -19,7 +19,11 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 
 # TensorFlow stays quiet in every kernel nbgrader starts (they inherit this environment).
-QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+QUIET_TF = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "KERAS_BACKEND": "tensorflow",
+}
 
 
 def assignments():

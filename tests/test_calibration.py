@@ -5,9 +5,8 @@ import json
 import nbformat
 import pytest
 
-from tools.calibrate import REPORT_JSON, SPECS
-
 from conftest import ROOT
+from tools.calibrate import REPORT_JSON, SPECS
 
 REPORT = json.loads(REPORT_JSON.read_text())
 

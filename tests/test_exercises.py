@@ -11,8 +11,17 @@ import filecmp
 import nbformat
 import pytest
 
-from grader.course import EXERCISES, assignments, fill_in, generate, make_course_dir, nbgrader
-from grader.course import scores, solution_sources, submit
+from grader.course import (
+    EXERCISES,
+    assignments,
+    fill_in,
+    generate,
+    make_course_dir,
+    nbgrader,
+    scores,
+    solution_sources,
+    submit,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -6,9 +6,8 @@ import nbformat
 import pytest
 import yaml
 
-from tools.normalize_notebooks import normalized, source_notebooks
-
 from conftest import ROOT
+from tools.normalize_notebooks import normalized, source_notebooks
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
@@ -86,8 +85,8 @@ def test_chapter_has_the_parts_every_chapter_has(path):
 def test_exercise_has_graded_parts_with_visible_and_hidden_tests(path):
     nb = nbformat.read(path, as_version=4)
     meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    tests = [c for c, m in zip(nb.cells, meta) if m.get("grade")]
-    solutions = [c for c, m in zip(nb.cells, meta) if m.get("solution")]
+    tests = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("grade")]
+    solutions = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("solution")]
     assert len(tests) >= 4, "at least four graded parts"
     assert solutions
     ids = [m["grade_id"] for m in meta if "grade_id" in m]

@@ -84,7 +84,7 @@ def load_textures(split="train", n_per_class=200, size=32):
             raise ValueError(f"size {size} is too large for the {split} band of {name}")
         rows = rng.integers(0, height - size + 1, n_per_class)
         cols = rng.integers(left, right - size + 1, n_per_class)
-        for r, c in zip(rows, cols):
+        for r, c in zip(rows, cols, strict=True):
             images.append(photo[r : r + size, c : c + size])
         labels.extend([label] * n_per_class)
     return np.stack(images)[..., None], np.asarray(labels, dtype=np.int64)

@@ -27,7 +27,10 @@ def split_indices(labels: np.ndarray, split: str, stratify: bool) -> np.ndarray:
         return np.arange(n)
     start, stop = _FRACTIONS[split]
     rng = np.random.default_rng(_SPLIT_SEED)
-    groups = [np.flatnonzero(labels == c) for c in np.unique(labels)] if stratify else [np.arange(n)]
+    if stratify:
+        groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    else:
+        groups = [np.arange(n)]
     picked = []
     for group in groups:
         order = rng.permutation(group)

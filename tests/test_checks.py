@@ -1,0 +1,298 @@
+"""Tests of dlcourse.checks: right answers pass with a tick, wrong ones fail with a reason."""
+
+import keras
+import numpy as np
+import pytest
+
+from dlcourse import checks
+from dlcourse.checks import (
+    CheckFailed,
+    check_below,
+    check_close,
+    check_defined,
+    check_dense_stack,
+    check_equal,
+    check_shape,
+)
+
+
+def dense_model(*layers, input_shape=(3,)):
+    return keras.Sequential([keras.Input(shape=input_shape), *layers])
+
+
+def assert_passed(capsys):
+    out = capsys.readouterr().out
+    assert out.startswith("\u2714"), out
+    return out
+
+
+def make_evil(real, claims):
+    """A float whose real value is ``real`` but that claims to be ``claims`` in every way
+    Python lets a type lie: comparisons are always true, and ``float()`` / ``int()`` give
+    ``claims``."""
+
+    class Evil(float):
+        def __eq__(self, other):
+            return True
+
+        def __ne__(self, other):
+            return False
+
+        def __lt__(self, other):
+            return True
+
+        def __le__(self, other):
+            return True
+
+        def __gt__(self, other):
+            return True
+
+        def __ge__(self, other):
+            return True
+
+        __hash__ = float.__hash__
+
+        def __float__(self):
+            return float(claims)
+
+        def __int__(self):
+            return int(claims)
+
+    return Evil(real)
+
+
+def test_check_failed_is_an_assertion_error():
+    assert issubclass(CheckFailed, AssertionError)
+
+
+# ---------------------------------------------------------------- check_dense_stack
+
+
+def test_dense_stack_passes_for_one_linear_unit(capsys):
+    model = dense_model(keras.layers.Dense(1))
+    check_dense_stack(model, [(1, "linear")], input_shape=(3,))
+    assert "1 layer" in assert_passed(capsys)
+
+
+def test_dense_stack_passes_for_several_layers(capsys):
+    model = dense_model(keras.layers.Dense(8, activation="relu"),
+                        keras.layers.Dense(1, activation="sigmoid"), input_shape=(4,))
+    check_dense_stack(model, [(8, "relu"), (1, "sigmoid")], input_shape=(4,))
+    assert_passed(capsys)
+
+
+def test_dense_stack_passes_for_a_functional_model(capsys):
+    # "a keras.Model made only of Dense layers": the functional API builds one too.
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    check_dense_stack(model, [(1, "linear")], input_shape=(3,))
+    assert_passed(capsys)
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        (lambda: dense_model(keras.layers.Dense(2)), "units of layer 0: expected 1, found 2"),
+        (lambda: dense_model(keras.layers.Dense(1, activation="relu")),
+         "activation of layer 0: expected 'linear', found 'relu'"),
+        (lambda: dense_model(keras.layers.Dense(4), keras.layers.Dense(1)),
+         "number of layers: expected 1, found 2"),
+        (lambda: dense_model(keras.layers.Dense(1), input_shape=(4,)),
+         "input shape (without the batch axis): expected (3,), found (4,)"),
+        (lambda: dense_model(keras.layers.Dropout(0.5)),
+         "layer 0: expected a Dense layer, found a Dropout layer"),
+        (lambda: keras.Sequential([keras.layers.Dense(1)]), "has not been built"),
+        (lambda: "not a model", "expected a keras.Model"),
+        (lambda: None, "found NoneType"),
+    ],
+    ids=["units", "activation", "extra layer", "input shape", "dropout", "unbuilt", "string",
+         "none"],
+)
+def test_dense_stack_fails_with_the_reason(model, message, capsys):
+    with pytest.raises(CheckFailed) as failure:
+        check_dense_stack(model(), [(1, "linear")], input_shape=(3,), hint="see section 2")
+    text = str(failure.value)
+    assert message in text
+    assert "Hint: see section 2" in text
+    assert "\u2714" not in capsys.readouterr().out
+
+
+def test_dense_stack_ignores_the_input_shape_when_not_asked(capsys):
+    check_dense_stack(dense_model(keras.layers.Dense(1), input_shape=(7,)), [(1, "linear")])
+    assert_passed(capsys)
+
+
+# ---------------------------------------------------------------- check_shape
+
+
+@pytest.mark.parametrize(
+    "found", [(32, 10), [32, 10], np.zeros((32, 10)), (np.int64(32), 10)]
+)
+def test_check_shape_passes(found, capsys):
+    check_shape("the output shape", found, (32, 10))
+    assert "(32, 10)" in assert_passed(capsys)
+
+
+def test_check_shape_accepts_an_unknown_batch_axis(capsys):
+    check_shape("the output shape", keras.Input(shape=(5,)).shape, (None, 5))
+    assert_passed(capsys)
+
+
+@pytest.mark.parametrize(
+    "found", [(10, 32), (32,), (32, 10, 1), np.zeros((32, 11)), "32, 10", 320, None]
+)
+def test_check_shape_fails(found, capsys):
+    with pytest.raises(CheckFailed, match="the output shape") as failure:
+        check_shape("the output shape", found, (32, 10), hint="rows first")
+    assert "Hint: rows first" in str(failure.value)
+    assert capsys.readouterr().out == ""
+
+
+def test_check_shape_does_not_round_fractional_sizes():
+    # 2.5 is not a size; int() would silently turn it into 2.
+    with pytest.raises(CheckFailed):
+        check_shape("the output shape", (2.5, 3), (2, 3))
+
+
+# ---------------------------------------------------------------- check_equal
+
+
+@pytest.mark.parametrize("found", [3, 3.0, np.int64(3), np.float32(3.0), np.array(3)])
+def test_check_equal_passes(found, capsys):
+    check_equal("the number of weights", found, 3)
+    assert assert_passed(capsys).startswith("\u2714 the number of weights is 3")
+
+
+@pytest.mark.parametrize("found", [4, 2, 3.5, 2.999, "three", None, [3, 3]])
+def test_check_equal_fails(found, capsys):
+    with pytest.raises(CheckFailed, match="the number of weights: expected 3") as failure:
+        check_equal("the number of weights", found, 3, hint="count the bias too")
+    assert "Hint: count the bias too" in str(failure.value)
+    assert capsys.readouterr().out == ""
+
+
+# ---------------------------------------------------------------- check_close
+
+
+@pytest.mark.parametrize(
+    "found, expected",
+    [(0.5, 0.5), (0.5 + 1e-7, 0.5), ([1.0, 2.0], [1.0, 2.0]),
+     (np.float32([1.0, 2.0]), np.array([1.0, 2.0])), (np.ones((2, 2)), [[1, 1], [1, 1]])],
+)
+def test_check_close_passes(found, expected, capsys):
+    check_close("the weights", found, expected)
+    assert "the weights matches" in assert_passed(capsys)
+
+
+@pytest.mark.parametrize(
+    "found, message",
+    [(0.6, "a difference of 0.1"), ([1.0, 2.5], "a difference of 0.5"),
+     ([1.0, 2.0, 3.0], "the shape of the weights"), ([[1.0, 2.0]], "the shape of the weights"),
+     ("abc", "expected numbers"), (float("nan"), "the weights")],
+)
+def test_check_close_fails(found, message, capsys):
+    expected = 0.5 if np.ndim(found) == 0 else [1.0, 2.0]
+    with pytest.raises(CheckFailed, match="the weights") as failure:
+        check_close("the weights", found, expected, hint="learning rate")
+    assert message in str(failure.value)
+    assert "Hint: learning rate" in str(failure.value)
+    assert capsys.readouterr().out == ""
+
+
+def test_check_close_honours_the_tolerance(capsys):
+    check_close("w", 1.05, 1.0, atol=0.1, rtol=0)
+    assert_passed(capsys)
+    with pytest.raises(CheckFailed):
+        check_close("w", 1.05, 1.0, atol=0.01, rtol=0)
+
+
+# ---------------------------------------------------------------- check_below
+
+
+@pytest.mark.parametrize("found", [0.1, np.float32(0.1), np.array(0.1), 0])
+def test_check_below_passes(found, capsys):
+    check_below("the validation error", found, 0.2)
+    assert "below 0.2" in assert_passed(capsys)
+
+
+@pytest.mark.parametrize("found", [0.2, 0.3, float("nan"), float("inf")])
+def test_check_below_fails(found, capsys):
+    with pytest.raises(CheckFailed, match="the validation error: expected below 0.2") as failure:
+        check_below("the validation error", found, 0.2, hint="train longer")
+    assert "Hint: train longer" in str(failure.value)
+    assert capsys.readouterr().out == ""
+
+
+def test_check_below_fails_cleanly_for_a_missing_answer():
+    # Every other check turns an answer of the wrong type into CheckFailed.
+    with pytest.raises(CheckFailed):
+        check_below("the validation error", None, 0.2)
+
+
+# ---------------------------------------------------------------- objects that lie
+
+
+@pytest.mark.parametrize("claims", [999.0, 3.0], ids=["honest number", "lying number"])
+def test_evil_object_does_not_pass_check_equal(claims, capsys):
+    evil = make_evil(999.0, claims)
+    assert evil == 3 and evil == 4  # it does lie about comparisons
+    with pytest.raises(CheckFailed):
+        check_equal("the count", evil, 3)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("claims", [999.0, 0.01], ids=["honest number", "lying number"])
+def test_evil_object_does_not_pass_check_below(claims, capsys):
+    evil = make_evil(999.0, claims)
+    assert evil < 0.2
+    with pytest.raises(CheckFailed):
+        check_below("the error", evil, 0.2)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("claims", [999.0, 0.5], ids=["honest number", "lying number"])
+def test_evil_object_does_not_pass_check_close(claims, capsys):
+    evil = make_evil(999.0, claims)
+    with pytest.raises(CheckFailed):
+        check_close("the weight", evil, 0.5)
+    assert capsys.readouterr().out == ""
+
+
+def test_evil_object_does_not_pass_check_shape(capsys):
+    with pytest.raises(CheckFailed):
+        check_shape("the shape", (make_evil(999.0, 999.0), 3), (2, 3))
+    assert capsys.readouterr().out == ""
+
+
+# ---------------------------------------------------------------- check_defined
+
+
+def test_check_defined_passes_for_defined_names():
+    check_defined({"model": object(), "history": None}, "model", "history")
+
+
+def test_check_defined_fails_for_a_missing_name():
+    with pytest.raises(CheckFailed, match="`history`") as failure:
+        check_defined({"model": object()}, "model", "history")
+    assert "not defined" in str(failure.value)
+    assert "run the cell that defines `history` first" in str(failure.value)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_failure_message_has_expected_found_and_hint():
+    with pytest.raises(CheckFailed) as failure:
+        checks.fail("the answer", 42, 41, "off by one?")
+    assert str(failure.value) == "the answer: expected 42, found 41.\nHint: off by one?"
+
+
+def test_failure_message_without_hint_has_no_hint_line():
+    with pytest.raises(CheckFailed) as failure:
+        check_equal("the answer", 41, 42)
+    assert "Hint" not in str(failure.value)
+
+
+def test_check_equal_rejects_a_string_answer():
+    with pytest.raises(checks.CheckFailed):
+        checks.check_equal("count", "3", 3)

@@ -1,0 +1,559 @@
+"""Tests of dlcourse.data: shapes, dtypes, ranges, splits, determinism and bad inputs."""
+
+import time
+
+import numpy as np
+import pytest
+
+from dlcourse import data
+from dlcourse.data import (
+    PHOTOS,
+    SHAPE_CLASSES,
+    TABLES,
+    VEHICLE_CLASSES,
+    load_digit_images,
+    load_faces,
+    load_photo,
+    load_shapes,
+    load_table,
+    load_textures,
+    load_vehicles,
+    make_shapes,
+    make_vehicles,
+)
+
+PARTS = ("train", "validation", "test")
+FRACTIONS = {"train": 0.6, "validation": 0.2, "test": 0.2}
+
+# name -> (rows, features, classes or None for regression), from scikit-learn's documentation
+TABLE_SIZES = {
+    "diabetes": (442, 10, None),
+    "breast_cancer": (569, 30, 2),
+    "wine": (178, 13, 3),
+    "iris": (150, 4, 3),
+    "digits": (1797, 64, 10),
+}
+CLASSIFICATION = [name for name, (_, _, k) in TABLE_SIZES.items() if k]
+
+
+def test_every_table_is_covered():
+    assert set(TABLES) == set(TABLE_SIZES)
+
+
+def sorted_rows(X, y):
+    """Rows of ``[X | y]`` in lexicographic order: a multiset that ignores row order."""
+    rows = np.column_stack([X.astype(np.float64), y.astype(np.float64)])
+    return rows[np.lexsort(rows.T[::-1])]
+
+
+# ---------------------------------------------------------------- tables
+
+
+@pytest.mark.parametrize("split", data.SPLITS)
+@pytest.mark.parametrize("name", list(TABLES))
+def test_table_shapes_and_dtypes(name, split):
+    rows, n_features, n_classes = TABLE_SIZES[name]
+    table = load_table(name, split)
+    assert table.X.dtype == np.float32
+    assert table.X.flags.c_contiguous
+    assert table.X.ndim == 2 and table.X.shape[1] == n_features
+    assert table.y.shape == (len(table.X),)
+    assert len(table.feature_names) == n_features
+    if n_classes is None:
+        assert table.task == "regression"
+        assert table.y.dtype == np.float32
+        assert table.target_names is None
+    else:
+        assert table.task == ("binary" if n_classes == 2 else "multiclass")
+        assert table.y.dtype == np.int64
+        assert len(table.target_names) == n_classes
+        assert set(np.unique(table.y)) <= set(range(n_classes))
+    if split == "all":
+        assert len(table) == rows
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_table_split_sizes_follow_60_20_20(name):
+    rows, _, n_classes = TABLE_SIZES[name]
+    sizes = {split: len(load_table(name, split)) for split in PARTS}
+    assert sum(sizes.values()) == rows
+    # Stratified rounding may shift up to one row per class.
+    slack = n_classes or 1
+    for split, size in sizes.items():
+        assert abs(size - FRACTIONS[split] * rows) <= slack, (split, size)
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_table_splits_partition_all_rows(name):
+    whole = load_table(name, "all")
+    parts = [load_table(name, split) for split in PARTS]
+    X = np.concatenate([p.X for p in parts])
+    y = np.concatenate([p.y for p in parts])
+    # Same multiset of rows: every row of "all" is in exactly one split (duplicates included).
+    np.testing.assert_array_equal(sorted_rows(X, y), sorted_rows(whole.X, whole.y))
+
+
+@pytest.mark.parametrize("name", CLASSIFICATION)
+def test_stratified_splits_keep_every_class_in_proportion(name):
+    _, _, n_classes = TABLE_SIZES[name]
+    total = np.bincount(load_table(name, "all").y, minlength=n_classes)
+    for split in PARTS:
+        counts = np.bincount(load_table(name, split).y, minlength=n_classes)
+        assert np.all(counts > 0), (split, counts)
+        assert np.all(np.abs(counts - FRACTIONS[split] * total) <= 1), (split, counts, total)
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_table_is_deterministic(name):
+    a = load_table(name, "validation", standardize=True)
+    b = load_table(name, "validation", standardize=True)
+    assert a.X.tobytes() == b.X.tobytes()
+    assert a.y.tobytes() == b.y.tobytes()
+
+
+def test_table_unpacks_and_has_len():
+    table = load_table("iris", "test")
+    X, y = table
+    assert X is table.X and y is table.y
+    assert len(table) == len(X) == len(y) == 30
+
+
+def training_statistics(name):
+    train = load_table(name, "train")
+    X = train.X.astype(np.float64)
+    return X.mean(axis=0), X.std(axis=0)
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_standardize_gives_training_mean_0_std_1(name):
+    _, raw_std = training_statistics(name)
+    X = load_table(name, "train", standardize=True).X.astype(np.float64)
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-4)
+    varying = raw_std > 0
+    np.testing.assert_allclose(X.std(axis=0)[varying], 1.0, rtol=1e-3)
+    # Constant columns (digits has some) are only shifted, never divided by zero.
+    assert np.all(np.isfinite(X))
+    np.testing.assert_allclose(X[:, ~varying], 0.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("split", ["validation", "test", "all"])
+@pytest.mark.parametrize("name", list(TABLES))
+def test_standardize_uses_training_statistics_for_every_split(name, split):
+    mean, std = training_statistics(name)
+    raw = load_table(name, split).X.astype(np.float64)
+    expected = (raw - mean) / np.where(std > 0, std, 1.0)
+    got = load_table(name, split, standardize=True)
+    np.testing.assert_allclose(got.X, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(got.y, load_table(name, split).y)
+
+
+def test_standardized_validation_is_not_standardized_with_its_own_statistics():
+    X = load_table("diabetes", "validation", standardize=True).X
+    assert np.abs(X.mean(axis=0)).max() > 0.01
+
+
+def test_features_pick_and_order_columns():
+    full = load_table("diabetes", "train")
+    picked = load_table("diabetes", "train", features=["bmi", "age"])
+    assert picked.feature_names == ["bmi", "age"]
+    columns = [full.feature_names.index("bmi"), full.feature_names.index("age")]
+    np.testing.assert_array_equal(picked.X, full.X[:, columns])
+    np.testing.assert_array_equal(picked.y, full.y)
+
+
+def test_features_with_standardize_match_the_full_standardized_table():
+    names = ["petal width (cm)", "sepal length (cm)"]
+    full = load_table("iris", "test", standardize=True)
+    picked = load_table("iris", "test", features=names, standardize=True)
+    columns = [full.feature_names.index(n) for n in names]
+    np.testing.assert_allclose(picked.X, full.X[:, columns], rtol=1e-6)
+
+
+def test_unknown_feature_is_rejected():
+    with pytest.raises(ValueError, match="cholesterol"):
+        load_table("diabetes", features=["bmi", "cholesterol"])
+
+
+def test_unknown_table_is_rejected():
+    with pytest.raises(ValueError, match="titanic"):
+        load_table("titanic")
+
+
+@pytest.mark.parametrize("split", ["training", "valid", "", "TRAIN"])
+def test_unknown_table_split_is_rejected(split):
+    with pytest.raises(ValueError, match="split"):
+        load_table("iris", split)
+
+
+# ---------------------------------------------------------------- digit images
+
+
+@pytest.mark.parametrize("split", data.SPLITS)
+def test_digit_images(split):
+    images, labels = load_digit_images(split)
+    table = load_table("digits", split)
+    assert images.shape == (len(table), 8, 8, 1)
+    assert images.dtype == np.float32
+    assert labels.dtype == np.int64
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(labels, table.y)
+    np.testing.assert_allclose(images.reshape(len(images), 64) * 16, table.X)
+
+
+def test_digit_images_use_the_full_range():
+    images, labels = load_digit_images("all")
+    assert images.max() == 1.0 and images.min() == 0.0
+    assert set(np.unique(labels)) == set(range(10))
+
+
+def test_digit_images_reject_unknown_split():
+    with pytest.raises(ValueError):
+        load_digit_images("everything")
+
+
+# ---------------------------------------------------------------- photographs
+
+GRAY_PHOTOS = {"camera", "horse", "brick", "grass", "gravel"}
+
+
+def test_gray_photo_names_exist():
+    assert GRAY_PHOTOS <= set(PHOTOS)
+
+
+@pytest.mark.parametrize("name", list(PHOTOS))
+def test_photo_dtype_range_and_channels(name):
+    photo = load_photo(name)
+    assert photo.dtype == np.float32
+    assert photo.flags.c_contiguous
+    assert photo.min() >= 0.0 and photo.max() <= 1.0
+    assert photo.max() > photo.min()  # not a blank image
+    if name in GRAY_PHOTOS:
+        assert photo.ndim == 2
+    else:
+        assert photo.ndim == 3 and photo.shape[-1] == 3
+
+
+@pytest.mark.parametrize("name", list(PHOTOS))
+def test_photo_gray_drops_channels(name):
+    photo = load_photo(name)
+    gray = load_photo(name, gray=True)
+    assert gray.shape == photo.shape[:2]
+    assert gray.dtype == np.float32
+    assert gray.min() >= 0.0 and gray.max() <= 1.0
+
+
+@pytest.mark.parametrize("name", ["astronaut", "coffee", "china"])
+def test_gray_of_a_colour_photo_is_its_luminance(name):
+    photo = load_photo(name).astype(np.float64)
+    luminance = photo @ [0.2125, 0.7154, 0.0721]  # ITU-R BT.709 weights
+    np.testing.assert_allclose(load_photo(name, gray=True), luminance, atol=1e-5)
+
+
+def test_gray_of_a_gray_photo_is_unchanged():
+    np.testing.assert_array_equal(load_photo("camera", gray=True), load_photo("camera"))
+
+
+@pytest.mark.parametrize("name", list(PHOTOS))
+def test_photo_resize(name):
+    photo = load_photo(name, size=(24, 40))
+    channels = () if name in GRAY_PHOTOS else (3,)
+    assert photo.shape == (24, 40, *channels)
+    assert photo.dtype == np.float32
+    assert photo.min() >= 0.0 and photo.max() <= 1.0
+
+
+def test_photo_is_deterministic():
+    assert load_photo("chelsea").tobytes() == load_photo("chelsea").tobytes()
+
+
+def test_unknown_photo_is_rejected():
+    with pytest.raises(ValueError, match="lena"):
+        load_photo("lena")
+
+
+# ---------------------------------------------------------------- textures
+
+
+@pytest.mark.parametrize("split", PARTS)
+def test_texture_shapes_and_labels(split):
+    images, labels = load_textures(split, n_per_class=20, size=16)
+    assert images.shape == (60, 16, 16, 1)
+    assert images.dtype == np.float32
+    assert labels.dtype == np.int64
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(labels, np.repeat([0, 1, 2], 20))
+
+
+def test_texture_defaults():
+    images, labels = load_textures()
+    assert images.shape == (600, 32, 32, 1)
+    np.testing.assert_array_equal(np.bincount(labels), [200, 200, 200])
+
+
+def test_textures_are_deterministic():
+    a, _ = load_textures("validation", n_per_class=10)
+    b, _ = load_textures("validation", n_per_class=10)
+    assert a.tobytes() == b.tobytes()
+
+
+def test_texture_splits_share_no_crop():
+    crops = {
+        split: {image.tobytes() for image in load_textures(split, n_per_class=50, size=16)[0]}
+        for split in PARTS
+    }
+    assert not crops["train"] & crops["test"]
+    assert not crops["train"] & crops["validation"]
+    assert not crops["validation"] & crops["test"]
+
+
+def crop_columns(photo, crop):
+    """Left columns of every place where ``crop`` occurs in ``photo``."""
+    size = crop.shape[0]
+    windows = np.lib.stride_tricks.sliding_window_view(photo, size, axis=1)
+    candidates = np.argwhere((windows == crop[0]).all(axis=-1))
+    return [c for r, c in candidates if np.array_equal(photo[r : r + size, c : c + size], crop)]
+
+
+@pytest.mark.parametrize(
+    "split, band", [("train", (0.0, 0.6)), ("validation", (0.6, 0.8)), ("test", (0.8, 1.0))]
+)
+def test_texture_crops_come_from_their_band(split, band):
+    size = 16
+    images, labels = load_textures(split, n_per_class=4, size=size)
+    for label, name in enumerate(("brick", "grass", "gravel")):
+        photo = load_photo(name)
+        left, right = (int(f * photo.shape[1]) for f in band)
+        for crop in images[labels == label, :, :, 0]:
+            columns = crop_columns(photo, crop)
+            assert columns, f"a {split} crop of {name} is not in the photo"
+            assert all(left <= c and c + size <= right for c in columns), (name, columns)
+
+
+@pytest.mark.parametrize("split", ["all", "everything"])
+def test_textures_reject_split(split):
+    with pytest.raises(ValueError):
+        load_textures(split)
+
+
+def test_textures_reject_a_crop_wider_than_the_band():
+    with pytest.raises(ValueError, match="too large"):
+        load_textures("validation", n_per_class=2, size=120)
+
+
+# ---------------------------------------------------------------- faces
+
+
+@pytest.mark.parametrize("split, rows", [("train", 120), ("validation", 40), ("test", 40),
+                                         ("all", 200)])
+def test_faces_shapes_and_balance(split, rows):
+    images, labels = load_faces(split)
+    assert images.shape == (rows, 25, 25, 1)
+    assert images.dtype == np.float32
+    assert labels.dtype == np.int64
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(np.bincount(labels, minlength=2), [rows // 2, rows // 2])
+
+
+def test_face_splits_partition_all():
+    parts = [load_faces(split) for split in PARTS]
+    whole_images, whole_labels = load_faces("all")
+    X = np.concatenate([p[0] for p in parts]).reshape(200, -1)
+    y = np.concatenate([p[1] for p in parts])
+    np.testing.assert_array_equal(
+        sorted_rows(X, y), sorted_rows(whole_images.reshape(200, -1), whole_labels)
+    )
+
+
+def test_faces_are_deterministic():
+    assert load_faces("test")[0].tobytes() == load_faces("test")[0].tobytes()
+
+
+def test_faces_reject_unknown_split():
+    with pytest.raises(ValueError):
+        load_faces("holdout")
+
+
+# ---------------------------------------------------------------- procedural images
+
+# generator, loader, smallest size, classes, split sizes
+PROCEDURAL = {
+    "vehicles": (make_vehicles, load_vehicles, 16, VEHICLE_CLASSES,
+                 {"train": 2000, "validation": 500, "test": 500}),
+    "shapes": (make_shapes, load_shapes, 8, SHAPE_CLASSES,
+               {"train": 1500, "validation": 300, "test": 300}),
+}
+KINDS = list(PROCEDURAL)
+
+
+def object_pixels(images):
+    """Pixels that differ from the left-most pixel of their row.
+
+    The background of both sets is constant along a row (plain colour, or a sky that only
+    fades vertically and a road), and nothing is drawn in the left-most column.
+    """
+    return np.abs(images - images[:, :, :1, :]).max(axis=-1) > 0.2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generated_shapes_dtypes_and_range(kind):
+    make, _, minimum, classes, _ = PROCEDURAL[kind]
+    images, labels = make(50, size=2 * minimum, seed=3)
+    assert images.shape == (50, 2 * minimum, 2 * minimum, 3)
+    assert images.dtype == np.float32
+    assert labels.shape == (50,)
+    assert labels.dtype == np.int64
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    assert set(np.unique(labels)) <= set(range(len(classes)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generate_zero_images(kind):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    images, labels = make(0, size=minimum)
+    assert images.shape == (0, minimum, minimum, 3)
+    assert labels.shape == (0,)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generation_is_deterministic(kind):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    a_images, a_labels = make(40, size=minimum * 2, seed=11)
+    b_images, b_labels = make(40, size=minimum * 2, seed=11)
+    assert a_images.tobytes() == b_images.tobytes()
+    assert a_labels.tobytes() == b_labels.tobytes()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_different_seeds_give_different_images(kind):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    a, _ = make(20, size=minimum * 2, seed=1)
+    b, _ = make(20, size=minimum * 2, seed=2)
+    assert not np.array_equal(a, b)
+    assert not any(np.array_equal(x, z) for x in a for z in b)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_chunk_is_drawn(kind):
+    # 300 images span two drawing chunks of 256: the second must look like the first.
+    make, _, _, _, _ = PROCEDURAL[kind]
+    images, _ = make(300, size=32, seed=4)
+    area = object_pixels(images).sum(axis=(1, 2))
+    first, second = area[:256].mean(), area[256:].mean()
+    assert 0.7 < second / first < 1.4, (first, second)
+    assert len({image.tobytes() for image in images}) == 300
+
+
+# (n, size - smallest size): negative or fractional n, size too small or not an integer
+BAD_ARGUMENTS = [(-1, 0), (-10, 0), (2.5, 0), (4, -1), (4, -5), (4, 0.5), (4, 1.5)]
+
+
+@pytest.mark.parametrize("n, extra", BAD_ARGUMENTS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_generation_rejects_bad_arguments(kind, n, extra):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    with pytest.raises(ValueError):
+        make(n, size=minimum + extra)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generation_rejects_a_size_given_as_text(kind):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    with pytest.raises(ValueError):
+        make(4, size=str(minimum))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_smallest_size_is_accepted(kind):
+    make, _, minimum, _, _ = PROCEDURAL[kind]
+    images, _ = make(3, size=minimum)
+    assert images.shape == (3, minimum, minimum, 3)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fixed_split_sizes(kind):
+    _, load, minimum, _, sizes = PROCEDURAL[kind]
+    for split, rows in sizes.items():
+        images, labels = load(split, size=minimum)
+        assert images.shape == (rows, minimum, minimum, 3)
+        assert labels.shape == (rows,)
+        assert images.dtype == np.float32 and labels.dtype == np.int64
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_all_split_is_train_validation_test(kind):
+    _, load, minimum, _, _ = PROCEDURAL[kind]
+    parts = [load(split, size=minimum) for split in PARTS]
+    images, labels = load("all", size=minimum)
+    np.testing.assert_array_equal(images, np.concatenate([p[0] for p in parts]))
+    np.testing.assert_array_equal(labels, np.concatenate([p[1] for p in parts]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fixed_splits_are_deterministic_and_disjoint(kind):
+    _, load, minimum, _, _ = PROCEDURAL[kind]
+    seen = {}
+    for split in PARTS:
+        images, _ = load(split, size=minimum)
+        again, _ = load(split, size=minimum)
+        assert images.tobytes() == again.tobytes()
+        seen[split] = {image.tobytes() for image in images}
+    assert not seen["train"] & seen["validation"]
+    assert not seen["train"] & seen["test"]
+    assert not seen["validation"] & seen["test"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fixed_splits_have_every_class_roughly_balanced(kind):
+    _, load, minimum, classes, _ = PROCEDURAL[kind]
+    k = len(classes)
+    for split in PARTS:
+        _, labels = load(split, size=minimum)
+        share = np.bincount(labels, minlength=k) / len(labels)
+        assert np.all(np.abs(share - 1 / k) < 0.07), (split, share)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_loaders_reject_unknown_split(kind):
+    _, load, minimum, _, _ = PROCEDURAL[kind]
+    with pytest.raises(ValueError):
+        load("training", size=minimum)
+
+
+def test_trucks_are_bigger_and_taller_than_cars():
+    images, labels = make_vehicles(400, 64, seed=1)
+    mask = object_pixels(images)
+    area = mask.sum(axis=(1, 2))
+    top = np.argmax(mask.any(axis=2), axis=1)  # first row with anything drawn in it
+    car, truck = labels == VEHICLE_CLASSES.index("car"), labels == VEHICLE_CLASSES.index("truck")
+    # Measured: trucks cover about twice the pixels of cars and reach ~7 rows higher.
+    assert area[truck].mean() > 1.4 * area[car].mean()
+    assert top[truck].mean() < top[car].mean() - 3
+
+
+def compactness(mask):
+    """Area over squared largest distance from the centroid: pi (circle), 2 (square), 1.3."""
+    rows, cols = np.nonzero(mask)
+    d2 = (rows - rows.mean()) ** 2 + (cols - cols.mean()) ** 2
+    return len(rows) / d2.max()
+
+
+def test_shape_labels_match_the_drawn_shape():
+    images, labels = make_shapes(300, 32, seed=1)
+    mask = np.abs(images - images[:, :1, :1, :]).max(axis=-1) > 0.2  # corners are background
+    score = np.array([compactness(m) for m in mask])
+    median = {name: np.median(score[labels == k]) for k, name in enumerate(SHAPE_CLASSES)}
+    # Measured medians: circle 3.15, square 2.18, triangle 1.52.
+    assert median["circle"] > 2.8
+    assert 1.9 < median["square"] < 2.5
+    assert median["triangle"] < 1.8
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generation_speed(kind):
+    make, _, _, _, _ = PROCEDURAL[kind]
+    start = time.perf_counter()
+    images, _ = make(3000, 64)
+    elapsed = time.perf_counter() - start
+    print(f"make_{kind}(3000, 64): {elapsed:.2f} s")
+    assert images.shape == (3000, 64, 64, 3)
+    assert elapsed < 15.0

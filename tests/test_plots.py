@@ -1,0 +1,248 @@
+"""Tests of dlcourse.plots: every function returns a Figure with the expected panels."""
+
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import same_color
+from matplotlib.figure import Figure
+
+from dlcourse import plots
+
+HISTORY = {
+    "accuracy": [0.5, 0.7, 0.8],
+    "loss": [1.0, 0.6, 0.4],
+    "val_loss": [1.1, 0.8, 0.7],
+    "val_accuracy": [0.4, 0.6, 0.7],
+}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def panels_with_images(fig):
+    return [ax for ax in fig.axes if ax.images]
+
+
+# ---------------------------------------------------------------- learning curves
+
+
+def test_learning_curves_with_validation():
+    fig = plots.plot_learning_curves(HISTORY)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    loss, accuracy = fig.axes
+    assert loss.get_ylabel() == "loss"  # loss comes first whatever the dict order
+    assert accuracy.get_ylabel() == "accuracy"
+    for ax, name in ((loss, "loss"), (accuracy, "accuracy")):
+        training, validation = ax.get_lines()
+        np.testing.assert_array_equal(training.get_xdata(), [1, 2, 3])
+        np.testing.assert_array_equal(training.get_ydata(), HISTORY[name])
+        np.testing.assert_array_equal(validation.get_ydata(), HISTORY[f"val_{name}"])
+        assert ax.get_legend() is not None
+
+
+def test_learning_curves_without_validation():
+    fig = plots.plot_learning_curves({"loss": [3.0, 2.0], "mae": [1.5, 1.2]})
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "mae"]
+    for ax in fig.axes:
+        assert len(ax.get_lines()) == 1
+        assert ax.get_legend() is None
+
+
+def test_learning_curves_from_an_object_with_history():
+    history = SimpleNamespace(history=HISTORY)  # what model.fit returns
+    fig = plots.plot_learning_curves(history)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+
+
+def test_learning_curves_pick_metrics_and_title():
+    fig = plots.plot_learning_curves(HISTORY, metrics=["accuracy"], title="Run 1")
+    assert [ax.get_ylabel() for ax in fig.axes] == ["accuracy"]
+    assert len(fig.axes[0].get_lines()) == 2
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "Run 1"
+
+
+@pytest.mark.parametrize("history", [{}, SimpleNamespace(history={})])
+def test_learning_curves_reject_an_empty_history(history):
+    with pytest.raises(ValueError, match="empty"):
+        plots.plot_learning_curves(history)
+
+
+# ---------------------------------------------------------------- image grids
+
+
+def test_show_gray_images():
+    images = np.random.default_rng(0).uniform(size=(10, 8, 8, 1))
+    fig = plots.show_images(images)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 16  # 2 rows of 8
+    shown = panels_with_images(fig)
+    assert len(shown) == 10
+    for ax, image in zip(shown, images, strict=True):
+        picture = ax.images[0]
+        assert picture.get_array().shape == (8, 8)
+        assert picture.get_cmap().name == "gray"
+        np.testing.assert_allclose(picture.get_array(), image[..., 0])
+        assert ax.get_title() == ""
+
+
+def test_show_images_without_channel_axis():
+    fig = plots.show_images(np.zeros((3, 5, 5)), ncols=2)
+    assert len(fig.axes) == 4
+    assert len(panels_with_images(fig)) == 3
+
+
+def test_show_rgb_images_with_labels():
+    images = np.random.default_rng(1).uniform(size=(5, 6, 6, 3))
+    fig = plots.show_images(images, labels=[0, 1, 2, 1, 0])
+    shown = panels_with_images(fig)
+    assert len(fig.axes) == len(shown) == 5
+    assert shown[0].images[0].get_array().shape == (6, 6, 3)
+    assert [ax.get_title() for ax in shown] == ["0", "1", "2", "1", "0"]
+
+
+def test_show_a_single_image():
+    fig = plots.show_images(np.zeros((1, 4, 4, 3)), labels=[1], class_names=["car", "truck"])
+    assert len(fig.axes) == 1
+    assert fig.axes[0].get_title() == "truck"
+
+
+def test_show_images_with_class_names_and_predictions():
+    labels = np.array([0, 1, 1, 0])
+    predictions = np.array([0, 1, 0, 0])  # the third one is wrong
+    fig = plots.show_images(
+        np.zeros((4, 4, 4, 1)), labels=labels, class_names=["car", "truck"],
+        predictions=predictions,
+    )
+    titles = [ax.title for ax in panels_with_images(fig)]
+    assert [t.get_text() for t in titles] == [
+        "car (car)", "truck (truck)", "car (truck)", "car (car)",
+    ]
+    assert same_color(titles[2].get_color(), "red")
+    for i in (0, 1, 3):
+        assert not same_color(titles[i].get_color(), "red")
+
+
+@pytest.mark.parametrize("images", [[], np.zeros((0, 8, 8, 1))])
+def test_show_images_rejects_no_images(images):
+    with pytest.raises(ValueError):
+        plots.show_images(images)
+
+
+# ---------------------------------------------------------------- kernels
+
+
+def test_plot_a_2d_kernel():
+    kernel = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+    fig = plots.plot_kernels(kernel)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), kernel)
+    assert len(ax.texts) == 9  # small kernels are annotated with their values
+    assert ax.images[0].get_clim() == (-2.0, 2.0)  # symmetric: zero is white
+
+
+def test_plot_conv2d_kernels():
+    kernels = np.random.default_rng(2).normal(size=(3, 3, 1, 4))
+    fig = plots.plot_kernels(kernels)
+    shown = panels_with_images(fig)
+    assert len(fig.axes) == len(shown) == 4
+    for i, ax in enumerate(shown):
+        np.testing.assert_allclose(ax.images[0].get_array(), kernels[:, :, 0, i], rtol=1e-6)
+
+
+def test_plot_kernels_shows_the_first_input_channel():
+    kernels = np.random.default_rng(3).normal(size=(3, 3, 2, 3))
+    fig = plots.plot_kernels(kernels)
+    for i, ax in enumerate(panels_with_images(fig)):
+        np.testing.assert_allclose(ax.images[0].get_array(), kernels[:, :, 0, i], rtol=1e-6)
+
+
+def test_many_kernels_fill_a_grid_without_annotations():
+    fig = plots.plot_kernels(np.ones((5, 5, 3, 12)))
+    assert len(fig.axes) == 16
+    assert len(panels_with_images(fig)) == 12
+    assert all(not ax.texts for ax in fig.axes)
+
+
+def test_plot_kernels_rejects_other_shapes():
+    with pytest.raises(ValueError):
+        plots.plot_kernels(np.ones((3, 3, 2)))
+
+
+# ---------------------------------------------------------------- feature maps
+
+
+@pytest.mark.parametrize("shape", [(6, 6, 5), (1, 6, 6, 5)])
+def test_plot_feature_maps(shape):
+    maps = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    fig = plots.plot_feature_maps(maps, title="conv1")
+    assert isinstance(fig, Figure)
+    shown = panels_with_images(fig)
+    assert len(fig.axes) == len(shown) == 5
+    np.testing.assert_array_equal(shown[3].images[0].get_array(), maps.reshape(6, 6, 5)[:, :, 3])
+    assert [ax.get_title() for ax in shown] == ["0", "1", "2", "3", "4"]
+    assert fig._suptitle.get_text() == "conv1"
+
+
+def test_plot_feature_maps_stops_at_max_maps():
+    fig = plots.plot_feature_maps(np.zeros((4, 4, 40)))
+    assert len(fig.axes) == len(panels_with_images(fig)) == 32
+
+
+def test_plot_feature_maps_rejects_a_batch_of_two():
+    with pytest.raises(ValueError, match="one image"):
+        plots.plot_feature_maps(np.zeros((2, 6, 6, 5)))
+
+
+# ---------------------------------------------------------------- neuron diagram
+
+
+def labels_of(fig):
+    return [t.get_text() for t in fig.axes[0].texts if t.get_text()]
+
+
+def test_neuron_diagram_one_input():
+    fig = plots.neuron_diagram()
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 1
+    assert not fig.axes[0].axison
+    assert sorted(labels_of(fig)) == sorted(["$x$", "$w$", "1", "$b$", "$+$", "$y$"])
+
+
+def test_neuron_diagram_three_inputs_and_activation():
+    fig = plots.neuron_diagram(inputs=("x_0", "x_1", "x_2"), activation="ReLU", output="z")
+    texts = labels_of(fig)
+    for expected in ["$x_0$", "$x_1$", "$x_2$", "$w_0$", "$w_1$", "$w_2$", "$b$", "1", "ReLU",
+                     "$z$"]:
+        assert expected in texts
+    # One arrow per input, one for the bias, sum -> activation and activation -> output.
+    arrows = [t for t in fig.axes[0].texts if not t.get_text()]
+    assert len(arrows) == 6
+
+
+def test_neuron_diagram_without_activation_has_no_activation_box():
+    fig = plots.neuron_diagram(inputs=("a", "b"), weights=["u", "v"])
+    texts = labels_of(fig)
+    assert {"$a$", "$b$", "$u$", "$v$"} <= set(texts)
+    assert "ReLU" not in texts
+    arrows = [t for t in fig.axes[0].texts if not t.get_text()]
+    assert len(arrows) == 4  # two inputs, the bias, the output
+
+
+def test_neuron_diagram_draws_on_a_given_axes():
+    fig, ax = plt.subplots()
+    assert plots.neuron_diagram(ax=ax) is fig
+    assert ax.texts
+
+
+def test_neuron_diagram_rejects_weights_that_do_not_match_the_inputs():
+    with pytest.raises(ValueError, match="2 inputs need 2 weights"):
+        plots.neuron_diagram(inputs=("a", "b"), weights=["u"])
