@@ -9,6 +9,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PINS := $(VENV)/.pins
 
 # TensorFlow prints start-up lines on stderr unless both are set; kernels inherit them.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -19,20 +20,24 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup book test exercises normalize bench calibrate lint lock clean
+.PHONY: setup book test browser exercises normalize bench calibrate lint lock clean
 
 setup: $(STAMP)
 
-# Rebuilt whenever the pins or the package metadata change.
-$(STAMP): requirements.lock pyproject.toml
+# The environment is created anew whenever the pins change ...
+$(PINS): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet --requirement requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" >/dev/null
+	touch $@
+
+# ... and the course's own packages are reinstalled when their metadata changes.
+$(STAMP): $(PINS) pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 # Warnings are errors and a failing notebook fails the build (raise_on_error in _config.yml).
@@ -42,8 +47,15 @@ book: setup
 	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
 	@test ! -e _build/html/reports || { echo "execution reports left in _build/html"; exit 1; }
 
-test: setup book lint
+test: setup book lint browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Debian's Chromium for the browser tests, where it is missing and this user may install it;
+# otherwise those tests report themselves as skipped, with the reason.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "No Chromium and no way to install it: the browser tests will be skipped."
 
 exercises: setup
 	$(BIN)/python tools/generate_exercises.py
