@@ -6,6 +6,8 @@ broadcast against pixel grids of shape ``(size, size)``; masks come out as ``(m,
 
 import numpy as np
 
+from dlcourse.data.splits import check_split
+
 CHUNK = 256  # images drawn at once: bounds memory, and fixes the random stream per chunk
 
 
@@ -45,6 +47,16 @@ def in_chunks(n, size, draw):
         rows = slice(start, min(start + CHUNK, n))
         images[rows] = draw(rows)
     return images
+
+
+def load_split(make, sizes, seeds, split, size):
+    """One fixed split of a generated set: ``make(sizes[split], size, seeds[split])``;
+    ``"all"`` joins the three splits in the order train, validation, test."""
+    check_split(split)
+    if split == "all":
+        parts = [make(sizes[s], size, seeds[s]) for s in sizes]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return make(sizes[split], size, seeds[split])
 
 
 def check_count(n):

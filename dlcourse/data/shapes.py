@@ -2,8 +2,15 @@
 
 import numpy as np
 
-from dlcourse.data.drawing import check_count, check_size, compose, finish, in_chunks, pixel_grid
-from dlcourse.data.splits import check_split
+from dlcourse.data.drawing import (
+    check_count,
+    check_size,
+    compose,
+    finish,
+    in_chunks,
+    load_split,
+    pixel_grid,
+)
 
 SHAPE_CLASSES = ("circle", "square", "triangle")
 
@@ -39,11 +46,7 @@ def make_shapes(n, size=32, seed=0):
 
 def load_shapes(split="train", size=32):
     """A fixed split of shape images: 1500 train, 300 validation, 300 test."""
-    check_split(split)
-    if split == "all":
-        parts = [load_shapes(s, size) for s in SPLIT_SIZES]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-    return make_shapes(SPLIT_SIZES[split], size, seed=_SPLIT_SEEDS[split])
+    return load_split(make_shapes, SPLIT_SIZES, _SPLIT_SEEDS, split, size)
 
 
 def _draw(scene, rows, labels, size, rng):

@@ -9,8 +9,15 @@ directions, with sensor noise. What separates the classes is shape, not colour.
 
 import numpy as np
 
-from dlcourse.data.drawing import check_count, check_size, compose, finish, in_chunks, pixel_grid
-from dlcourse.data.splits import check_split
+from dlcourse.data.drawing import (
+    check_count,
+    check_size,
+    compose,
+    finish,
+    in_chunks,
+    load_split,
+    pixel_grid,
+)
 
 VEHICLE_CLASSES = ("car", "truck")
 
@@ -36,11 +43,7 @@ def make_vehicles(n, size=64, seed=0):
 
 def load_vehicles(split="train", size=64):
     """A fixed split of car / truck images: 2000 train, 500 validation, 500 test."""
-    check_split(split)
-    if split == "all":
-        parts = [load_vehicles(s, size) for s in SPLIT_SIZES]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-    return make_vehicles(SPLIT_SIZES[split], size, seed=_SPLIT_SEEDS[split])
+    return load_split(make_vehicles, SPLIT_SIZES, _SPLIT_SEEDS, split, size)
 
 
 def _random_scene(rng, labels, size):
