@@ -1,7 +1,7 @@
 # Deep Learning with Keras: every task of the course is a target here.
 #   make book   set up, then build the website into _build/html (chapters executed)
 #   make test   set up, then run the whole test suite
-# Other targets: setup, exercises, normalize, bench, calibrate, lint, lock, clean.
+# Other targets: setup, browser, exercises, normalize, bench, calibrate, lint, lock, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
