@@ -15,17 +15,22 @@ otherwise arrive on stderr, clutter the pages and cost points in nbgrader) and g
 
 import os
 
-# Both variables are needed: the first hides TensorFlow's C++ INFO/WARNING lines, the
+# Both TF_ variables are needed: the first hides TensorFlow's C++ INFO/WARNING lines, the
 # second the oneDNN notice that is printed before logging is even set up. They must be set
-# before TensorFlow is imported, which is why this module imports nothing heavy.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# before TensorFlow is imported, so this module sets them before importing anything heavy.
+# Kernels started from this process (nbgrader, the book build, benchmarks) inherit them.
+QUIET_TENSORFLOW = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "KERAS_BACKEND": "tensorflow",
+}
+for _name, _value in QUIET_TENSORFLOW.items():
+    os.environ.setdefault(_name, _value)
 
 from dlcourse import checks, data, plots  # noqa: E402  (after the environment is set)
 
 __version__ = "0.1.0"
-__all__ = ["checks", "data", "plots", "seed"]
+__all__ = ["QUIET_TENSORFLOW", "checks", "data", "plots", "seed"]
 
 
 def seed(value: int = 0) -> None:

@@ -14,17 +14,11 @@ from pathlib import Path
 
 import nbformat
 
+from dlcourse import QUIET_TENSORFLOW
+
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
-
-# TensorFlow stays quiet in every kernel nbgrader starts (they inherit this environment).
-QUIET_TF = {
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
-    "KERAS_BACKEND": "tensorflow",
-}
-
 
 def assignments():
     """Names of the assignments in ``solutions/`` (one folder each), sorted."""
@@ -33,7 +27,8 @@ def assignments():
 
 def nbgrader(args, course_dir, timeout=1800):
     """Run ``nbgrader ARGS`` in ``course_dir`` with the course's Python; raise on failure."""
-    env = {**os.environ, **QUIET_TF, "JUPYTER_PREFER_ENV_PATH": "1"}
+    # TensorFlow stays quiet in every kernel nbgrader starts (they inherit this environment).
+    env = {**os.environ, **QUIET_TENSORFLOW, "JUPYTER_PREFER_ENV_PATH": "1"}
     # nbgrader runs helper programs (alembic) from PATH: use this environment's first.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("MPLBACKEND", None)  # let kernels use the inline backend, as in Jupyter
@@ -80,6 +75,9 @@ def fill_in(student_notebook, answers):
     return nb
 
 
+_MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
+
+
 def solution_sources(name):
     """``grade_id -> source`` of every solution cell of an assignment's reference notebook,
     as a student would type it (without the ``### BEGIN/END SOLUTION`` markers)."""
@@ -94,9 +92,6 @@ def solution_sources(name):
     return sources
 
 
-_MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
-
-
 def submit(course_dir, name, student, notebooks):
     """Place ``{file name: notebook}`` as ``student``'s submission of assignment ``name``."""
     folder = Path(course_dir) / "submitted" / student / name
@@ -106,11 +101,26 @@ def submit(course_dir, name, student, notebooks):
     return folder
 
 
-def scores(course_dir, name, student):
-    """``grade_id -> score`` of every graded part of ``student``'s autograded submission."""
+def _gradebook(course_dir):
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{Path(course_dir) / 'gradebook.db'}") as gradebook:
+    return Gradebook(f"sqlite:///{Path(course_dir) / 'gradebook.db'}")
+
+
+def max_scores(course_dir, name):
+    """``grade_id -> points`` of every graded part of assignment ``name``."""
+    with _gradebook(course_dir) as gradebook:
+        assignment = gradebook.find_assignment(name)
+        return {
+            cell.name: float(cell.max_score)
+            for notebook in assignment.notebooks
+            for cell in notebook.grade_cells
+        }
+
+
+def scores(course_dir, name, student):
+    """``grade_id -> score`` of every graded part of ``student``'s autograded submission."""
+    with _gradebook(course_dir) as gradebook:
         submission = gradebook.find_submission(name, student)
         return {
             grade.name: float(grade.score)

@@ -13,11 +13,9 @@ import shutil
 import threading
 
 import pytest
-import yaml
 
-from conftest import ROOT
+from conftest import SITE, toc_entries
 
-SITE = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
 
 # Known, harmless console errors of the Jupyter Book 1 theme stack (sphinx-thebe injects its
@@ -33,8 +31,7 @@ pytestmark = [
 
 
 def _toc_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    entries = toc_entries()
     return [f"{entry}.html" for entry in entries]
 
 

@@ -17,6 +17,7 @@ from grader.course import (
     fill_in,
     generate,
     make_course_dir,
+    max_scores,
     nbgrader,
     scores,
     solution_sources,
@@ -101,7 +102,7 @@ def test_student_version_hides_solutions_and_hidden_tests(name):
 @pytest.mark.parametrize("name", assignments())
 def test_reference_solution_gets_full_marks(graded, name):
     got = scores(graded, name, "reference")
-    maximum = _max_points(graded, name)
+    maximum = max_scores(graded, name)
     assert got == maximum, f"reference solution lost points: {got} vs {maximum}"
     assert len(got) >= 4, "each exercise has at least four graded parts"
 
@@ -119,14 +120,3 @@ def test_wrong_answers_get_only_the_parts_they_earned(graded, name):
     expected = {part: float(points) for part, points in WRONG_ANSWERS[name]["expected"].items()}
     assert scores(graded, name, "wrong") == expected
 
-
-def _max_points(course, name):
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        assignment = gradebook.find_assignment(name)
-        return {
-            cell.name: float(cell.max_score)
-            for notebook in assignment.notebooks
-            for cell in notebook.grade_cells
-        }

@@ -4,9 +4,8 @@ import re
 
 import nbformat
 import pytest
-import yaml
 
-from conftest import ROOT
+from conftest import ROOT, toc_entries
 from tools.normalize_notebooks import normalized, source_notebooks
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -25,14 +24,6 @@ def _markdown(nb):
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part["chapters"]]
-    return files
-
-
 def test_there_is_something_to_check():
     assert CHAPTERS and SOLUTIONS
     assert set(source_notebooks()) == set(CHAPTERS) | set(SOLUTIONS)
@@ -48,7 +39,7 @@ def test_committed_without_outputs_and_normalized(path):
 
 
 def test_every_toc_entry_exists_and_every_chapter_is_listed():
-    files = _toc_files()
+    files = toc_entries()
     for entry in files:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
     for chapter in CHAPTERS:

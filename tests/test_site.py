@@ -9,11 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-import yaml
 
-from conftest import ROOT
-
-SITE = ROOT / "_build" / "html"
+from conftest import ROOT, SITE, toc_entries
 
 pytestmark = pytest.mark.skipif(
     not (SITE / "index.html").exists(), reason="the site is not built: run `make book` first"
@@ -55,8 +52,7 @@ def _pages():
 
 
 def _toc_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    entries = toc_entries()
     return [SITE / f"{entry}.html" for entry in entries]
 
 

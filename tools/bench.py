@@ -18,6 +18,10 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dlcourse  # noqa: E402, F401  (quiets TensorFlow in the kernels started from here)
+
 BUDGETS = {"chapters": 60.0, "solutions": 90.0}
 
 
@@ -42,8 +46,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="time only paths containing this text")
     args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     print(f"{'notebook':<52} {'seconds':>8} {'budget':>7}  verdict   ({os.cpu_count()} CPUs)")
     ok = True
     for path, budget in notebooks(args.only):

@@ -55,31 +55,37 @@ SPECS = {
 }
 
 
-def run_cells(spec, seed):
-    """Execute the spec's cells in a fresh namespace, seeding right before the model."""
-    import keras
-
-    cells = {}
+def compiled_cells(spec):
+    """The spec's cells, in its order, as Python code (IPython magics translated)."""
+    sources = {}
     for cell in nbformat.read(ROOT / spec["notebook"], as_version=4).cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in spec["cells"]:
-            cells[grade_id] = TransformerManager().transform_cell(cell.source)
+            sources[grade_id] = TransformerManager().transform_cell(cell.source)
+    return [compile(sources[g], f"<{g}>", "exec") for g in spec["cells"]]
+
+
+def run_cells(spec, cells, seed):
+    """Execute the cells in a fresh namespace, seeding right before the model is built."""
+    import keras
+
     keras.backend.clear_session()
     namespace = {"__name__": "__calibration__"}
-    for i, grade_id in enumerate(spec["cells"]):
+    for i, code in enumerate(cells):
         if i == 1:
             dlcourse.seed(seed)
         with contextlib.redirect_stdout(io.StringIO()):  # the cells' own prints
-            exec(compile(cells[grade_id], f"<{grade_id}>", "exec"), namespace)
+            exec(code, namespace)
     return spec["metrics"](namespace)
 
 
 def calibrate(name, seeds):
     spec = SPECS[name]
+    cells = compiled_cells(spec)
     runs = []
     for seed in range(seeds):
         start = time.perf_counter()
-        values = run_cells(spec, seed)
+        values = run_cells(spec, cells, seed)
         runs.append(values)
         shown = ", ".join(f"{k} {v:.3f}" for k, v in values.items())
         print(f"{name} seed {seed:2d}: {shown}  ({time.perf_counter() - start:.1f} s)", flush=True)
