@@ -1,19 +1,20 @@
 """Trained-result thresholds are calibrated, safe, and stated to the student."""
 
-import json
-
 import nbformat
 import pytest
 
 from conftest import ROOT
-from tools.calibrate import REPORT_JSON, SPECS
+from grader.course import assignments
+from tools.calibrate import SPECS, report
 
-REPORT = json.loads(REPORT_JSON.read_text())
+
+def test_every_assignment_has_a_calibration_spec():
+    assert sorted(SPECS) == assignments(), "add tools/calibration/<assignment>.py"
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_calibrated_over_at_least_20_seeds_with_the_current_thresholds(name):
-    result = REPORT[name]
+    result = report(name)
     assert result["seeds"] >= 20
     for metric, (direction, threshold) in SPECS[name]["thresholds"].items():
         summary = result["metrics"][metric]
@@ -25,7 +26,7 @@ def test_calibrated_over_at_least_20_seeds_with_the_current_thresholds(name):
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_thresholds_sit_clearly_beyond_the_worst_seed(name):
-    for metric, summary in REPORT[name]["metrics"].items():
+    for metric, summary in report(name)["metrics"].items():
         values = summary["values"]
         worst = max(values) if summary["direction"] == "below" else min(values)
         spread = max(values) - min(values)

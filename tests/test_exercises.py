@@ -7,6 +7,8 @@
 """
 
 import filecmp
+import importlib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -26,27 +28,11 @@ from grader.course import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
-# Plausible mistakes per assignment (every other answer is right), and the score each graded
-# part must get.
+# Plausible mistakes per assignment: tests/wrong_answers/<assignment>.py.
 WRONG_ANSWERS = {
-    "ex01": {
-        "answers": {
-            # a ReLU unit instead of a linear one, and a parameter count without the bias;
-            # the shapes, the NumPy unit and the training are right.
-            "build_model": (
-                "model = keras.Sequential([keras.Input(shape=(3,)),"
-                " keras.layers.Dense(1, activation='relu')])\nmodel.summary()"
-            ),
-            "param_count": "def dense_param_count(n_inputs, units):\n    return n_inputs * units",
-        },
-        "expected": {
-            "test_model": 0,
-            "test_shapes": 1,
-            "test_param_count": 0,
-            "test_linear_unit": 2,
-            "test_training": 2,
-        },
-    },
+    name: importlib.import_module(f"wrong_answers.{name}")
+    for name in assignments()
+    if (Path(__file__).parent / "wrong_answers" / f"{name}.py").exists()
 }
 
 
@@ -56,14 +42,14 @@ def graded(tmp_path_factory):
 
     Students: ``reference`` (the solution's code typed into the student version), ``stub``
     (the student version untouched) and ``wrong`` (the reference with the mistakes of
-    ``WRONG_ANSWERS`` swapped in).
+    ``tests/wrong_answers/`` swapped in).
     """
     course = make_course_dir(tmp_path_factory.mktemp("course"))
     for name in assignments():
         release = generate(name, course)
         notebooks = sorted(release.glob("*.ipynb"))
         reference = solution_sources(name)
-        wrong = {**reference, **WRONG_ANSWERS[name]["answers"]}
+        wrong = {**reference, **WRONG_ANSWERS[name].ANSWERS}
         for student, answers in [("reference", reference), ("stub", {}), ("wrong", wrong)]:
             submit(course, name, student, {nb.name: fill_in(nb, answers) for nb in notebooks})
         nbgrader(["autograde", name], course)
@@ -117,6 +103,6 @@ def test_untouched_stub_gets_zero(graded, name):
 
 @pytest.mark.parametrize("name", assignments())
 def test_wrong_answers_get_only_the_parts_they_earned(graded, name):
-    expected = {part: float(points) for part, points in WRONG_ANSWERS[name]["expected"].items()}
+    expected = {part: float(points) for part, points in WRONG_ANSWERS[name].EXPECTED.items()}
     assert scores(graded, name, "wrong") == expected
 

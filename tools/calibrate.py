@@ -4,13 +4,14 @@ Usage: ``make calibrate`` (or ``python tools/calibrate.py [ASSIGNMENT ...] [--se
 
 For each assignment it runs the reference solution's own cells (setup, model, training; not
 the whole notebook) once per seed, measures every graded metric the way the hidden tests do,
-and writes ``grader/calibration.json`` and the human-readable ``grader/calibration.md``
+and writes ``grader/calibration/<assignment>.json`` and the summary ``grader/calibration.md``
 (min, median and max per metric, the threshold and its margin). A threshold must sit
 clearly on the safe side of the worst seed; ``tests/test_calibration.py`` checks that.
 """
 
 import argparse
 import contextlib
+import importlib
 import io
 import json
 import statistics
@@ -26,33 +27,21 @@ sys.path.insert(0, str(ROOT))
 
 import dlcourse  # noqa: E402  (quiets TensorFlow before keras is imported)
 
-REPORT_JSON = ROOT / "grader" / "calibration.json"
+REPORTS = ROOT / "grader" / "calibration"  # one JSON per assignment
 REPORT_MD = ROOT / "grader" / "calibration.md"
 
-
-def _mae(model, table):
-    import numpy as np
-
-    # Calling the model directly gives predict()'s numbers without re-tracing it every seed.
-    predictions = np.asarray(model(table.X, training=False), dtype=np.float64).ravel()
-    return float(np.mean(np.abs(predictions - table.y)))
-
-
-def _ex01_metrics(ns):
-    test = dlcourse.data.load_table("diabetes", "test", features=ns["FEATURES"], standardize=True)
-    return {"validation MAE": _mae(ns["model"], ns["valid"]), "test MAE": _mae(ns["model"], test)}
-
-
-# assignment -> notebook, cells to run (by grade_id), metrics and their thresholds.
-# "below": a correct solution must score under the threshold (an error); "above": over it.
+# assignment -> notebook, cells to run (by grade_id), metrics and their thresholds, one module
+# per assignment in tools/calibration/. "below": a correct solution must score under the
+# threshold (an error); "above": over it.
 SPECS = {
-    "ex01": {
-        "notebook": "solutions/ex01/ex01_single_neuron.ipynb",
-        "cells": ["setup", "build_model", "train_model"],
-        "metrics": _ex01_metrics,
-        "thresholds": {"validation MAE": ("below", 55.0), "test MAE": ("below", 55.0)},
-    },
+    path.stem: importlib.import_module(f"tools.calibration.{path.stem}").SPEC
+    for path in sorted((ROOT / "tools" / "calibration").glob("ex*.py"))
 }
+
+
+def report(name):
+    """The committed calibration of one assignment (its JSON report)."""
+    return json.loads((REPORTS / f"{name}.json").read_text())
 
 
 def compiled_cells(spec):
@@ -106,9 +95,8 @@ def calibrate(name, seeds):
 
 
 def write_reports(results):
-    report = json.loads(REPORT_JSON.read_text()) if REPORT_JSON.exists() else {}
-    report.update(results)
-    REPORT_JSON.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    for name, result in results.items():
+        (REPORTS / f"{name}.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     lines = [
         "# Calibration of the exercise thresholds",
         "",
@@ -119,7 +107,8 @@ def write_reports(results):
         "| assignment | metric | seeds | min | median | max | threshold | margin |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, result in sorted(report.items()):
+    for path in sorted(REPORTS.glob("*.json")):
+        name, result = path.stem, json.loads(path.read_text())
         for metric, s in result["metrics"].items():
             sign = "<" if s["direction"] == "below" else ">"
             lines.append(
