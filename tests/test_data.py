@@ -557,3 +557,44 @@ def test_generation_speed(kind):
     print(f"make_{kind}(3000, 64): {elapsed:.2f} s")
     assert images.shape == (3000, 64, 64, 3)
     assert elapsed < 15.0
+
+
+# --- synthetic tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(data.SYNTHETIC))
+def test_synthetic_splits_are_fixed_disjoint_draws(name):
+    train, again = data.load_synthetic(name, "train"), data.load_synthetic(name, "train")
+    assert train.X.tobytes() == again.X.tobytes() and train.y.tobytes() == again.y.tobytes()
+    test = data.load_synthetic(name, "test")
+    assert not np.isin(test.X[:, 0], train.X[:, 0]).any(), "test rows repeat training rows"
+    everything = data.load_synthetic(name, "all")
+    assert len(everything) == sum(len(data.load_synthetic(name, s)) for s in data.SPLITS[:3])
+    assert train.X.dtype == np.float32 and train.X.shape[1] == len(train.feature_names)
+
+
+def test_synthetic_classes_are_balanced_and_labelled():
+    for name, classes in [("spirals", 2), ("spirals3", 3)]:
+        y = data.load_synthetic(name, "train").y
+        assert y.dtype == np.int64
+        counts = np.bincount(y)
+        assert len(counts) == classes and counts.min() > 0.8 * len(y) / classes
+
+
+def test_curve_is_the_documented_function_plus_small_noise():
+    X, y = data.make_curve(2000, noise=0.0, seed=5)
+    x = X[:, 0].astype(np.float64)
+    assert np.allclose(y, np.sin(1.5 * x) + x**2 / 4, atol=1e-5)
+    X1, y1 = data.make_curve(2000, seed=5)
+    assert 0.1 < np.std(y1 - y) < 0.2
+
+
+def test_generators_reject_bad_arguments():
+    with pytest.raises(ValueError):
+        data.make_spirals(10, classes=1)
+    with pytest.raises(ValueError):
+        data.make_curve(-1)
+    with pytest.raises(ValueError):
+        data.load_synthetic("nope")
+    with pytest.raises(ValueError):
+        data.load_synthetic("curve", "everything")

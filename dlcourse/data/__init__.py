@@ -7,6 +7,9 @@ Three families, all returning ``float32`` features (images in ``[0, 1]``, channe
 - real photographs bundled in scikit-image and scikit-learn: :func:`load_photo`,
   :func:`load_textures` (crops of brick, grass and gravel), :func:`load_faces`
   (small face / non-face set);
+- tabular problems drawn from a seed: :func:`load_synthetic` (``curve``, ``friedman``,
+  ``spirals``, ``spirals3``) and their generators :func:`make_curve`, :func:`make_friedman`,
+  :func:`make_spirals`, from which fresh rows can always be drawn;
 - procedural images drawn from a seed: :func:`make_vehicles` / :func:`load_vehicles`
   (car vs truck silhouettes) and :func:`make_shapes` / :func:`load_shapes`
   (circles, squares, triangles).
@@ -18,6 +21,13 @@ call returns the same bytes on every machine.
 from dlcourse.data.photos import PHOTOS, load_faces, load_photo, load_textures
 from dlcourse.data.shapes import SHAPE_CLASSES, load_shapes, make_shapes
 from dlcourse.data.splits import SPLITS
+from dlcourse.data.synthetic import (
+    SYNTHETIC,
+    load_synthetic,
+    make_curve,
+    make_friedman,
+    make_spirals,
+)
 from dlcourse.data.tables import TABLES, Table, load_digit_images, load_table
 from dlcourse.data.vehicles import VEHICLE_CLASSES, load_vehicles, make_vehicles
 
@@ -25,6 +35,7 @@ __all__ = [
     "PHOTOS",
     "SHAPE_CLASSES",
     "SPLITS",
+    "SYNTHETIC",
     "TABLES",
     "VEHICLE_CLASSES",
     "Table",
@@ -32,9 +43,13 @@ __all__ = [
     "load_faces",
     "load_photo",
     "load_shapes",
+    "load_synthetic",
     "load_table",
     "load_textures",
     "load_vehicles",
+    "make_curve",
+    "make_friedman",
     "make_shapes",
+    "make_spirals",
     "make_vehicles",
 ]
