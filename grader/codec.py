@@ -1,0 +1,179 @@
+"""Plain-data copies of Python values, for crossing from a student's kernel to the judge.
+
+The same module runs on both sides: its source is sent into the student's kernel, which
+:func:`export` s the values a test needs and answers :func:`call_and_write` requests, and the
+judge :func:`decode` s what comes back. Only data crosses: numbers, strings, arrays, tuples,
+lists, dicts, Keras configurations with their weights, training histories and callback
+settings. Exact types are kept (``int`` stays ``int``, ``numpy.int64`` stays
+``numpy.int64``), and anything else (a float subclass, an object whose ``__eq__`` always
+says yes) arrives as an :class:`Opaque` placeholder that equals nothing. A student function
+is not copied: the judge calls it remotely with data arguments and gets data back.
+
+This module must stay importable with only NumPy (and Keras when Keras values are used).
+"""
+
+import base64
+import io
+import json
+
+import numpy as np
+
+_SCALARS = (bool, int, float, str)
+_EARLY_STOPPING = ("monitor", "min_delta", "patience", "restore_best_weights", "mode",
+                   "baseline", "start_from_epoch", "verbose")
+MAX_DEPTH = 20
+
+
+class Opaque:
+    """Stands in for a value that cannot cross as data: equal to nothing, true for nothing."""
+
+    def __init__(self, description):
+        self.description = description
+
+    def __eq__(self, other):
+        return False
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__
+
+    def __ne__(self, other):
+        return True
+
+    def __bool__(self):
+        return False
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return f"<{self.description}>"
+
+
+# --- encoding (student side: exports and results; judge side: call arguments) ---------------
+
+
+def _array(value):
+    buffer = io.BytesIO()
+    np.save(buffer, value, allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _keras_kind(value):
+    import sys
+
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return None
+    kinds = [("model", keras.Model), ("layer", keras.layers.Layer),
+             ("optimizer", keras.optimizers.Optimizer), ("loss", keras.losses.Loss),
+             ("history", keras.callbacks.History),
+             ("early_stopping", keras.callbacks.EarlyStopping)]
+    return next((name for name, cls in kinds if isinstance(value, cls)), None)
+
+
+def encode(value, depth=0):
+    """A JSON-able description of ``value`` (see the module's docstring)."""
+    if depth > MAX_DEPTH:
+        return {"t": "opaque", "type": "too deeply nested"}
+    kind = type(value)
+    if value is None:
+        return {"t": "none"}
+    if kind in _SCALARS:
+        return {"t": kind.__name__, "v": value}
+    if kind is np.ndarray and value.dtype.kind in "biufUS":
+        return {"t": "array", "npy": _array(value)}
+    if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in "biuf":
+        return {"t": "npscalar", "dtype": value.dtype.str, "v": value.item()}
+    if kind in (tuple, list):
+        return {"t": kind.__name__, "v": [encode(v, depth + 1) for v in value]}
+    if kind is dict:
+        return {"t": "dict", "k": [encode(k, depth + 1) for k in value],
+                "v": [encode(v, depth + 1) for v in value.values()]}
+    keras_kind = _keras_kind(value)
+    if keras_kind:
+        return _encode_keras(keras_kind, value, depth)
+    if kind.__module__.split(".")[0] in ("tensorflow", "keras") and hasattr(value, "numpy"):
+        return encode(np.asarray(value.numpy()), depth + 1)  # tensors and variables
+    if callable(value) and not isinstance(value, type):
+        return {"t": "function"}
+    return {"t": "opaque", "type": f"{kind.__module__}.{kind.__qualname__}"}
+
+
+def _encode_keras(kind, value, depth):
+    import keras
+
+    if kind == "history":
+        return {"t": "history", "history": encode(dict(value.history), depth + 1),
+                "params": encode(dict(value.params or {}), depth + 1)}
+    if kind == "early_stopping":
+        settings = {name: getattr(value, name, None) for name in _EARLY_STOPPING}
+        settings["min_delta"] = abs(settings["min_delta"] or 0)  # Keras flips its sign
+        return {"t": "early_stopping", "settings": encode(settings, depth + 1)}
+    weights = [np.asarray(w) for w in value.get_weights()] if kind in ("model", "layer") else []
+    return {"t": "keras", "kind": kind, "config": keras.saving.serialize_keras_object(value),
+            "weights": [_array(w) for w in weights]}
+
+
+def export(names, namespace, path):
+    """Write the encoding of ``namespace[name]`` for each name to ``path`` (JSON)."""
+    out = {}
+    for name in names:
+        if name not in namespace:
+            out[name] = {"t": "missing"}
+            continue
+        try:
+            out[name] = encode(namespace[name])
+        except Exception as error:  # a broken object: the judge says what went wrong
+            out[name] = {"t": "error", "message": f"{type(error).__name__}: {error}"[:500]}
+    with open(path, "w") as file:
+        json.dump(out, file)
+
+
+def call_and_write(function, in_path, out_path):
+    """Call ``function`` with the arguments in ``in_path``; write the result (or error)."""
+    with open(in_path) as file:
+        request = json.load(file)
+    try:
+        args = decode(request["args"])
+        kwargs = decode(request["kwargs"])
+        result = {"ok": encode(function(*args, **kwargs))}
+    except BaseException as error:  # noqa: B036  (the judge reports what the call raised)
+        result = {"error": f"{type(error).__name__}: {error}"[:2000]}
+    with open(out_path, "w") as file:
+        json.dump(result, file)
+
+
+# --- decoding (judge side: exports and results; student side: call arguments) -------------
+
+
+def _load_array(text):
+    return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
+
+
+def decode(data, remote=None):
+    """The value an :func:`encode` result describes.
+
+    ``remote(data)`` builds what has no data form: student functions (remote calls) and
+    Keras objects (rebuilt with :func:`rebuild_keras`); without it they are opaque.
+    """
+    tag = data["t"]
+    if tag == "none":
+        return None
+    if tag in ("bool", "int", "float", "str"):
+        value = data["v"]
+        expected = {"bool": bool, "int": int, "float": float, "str": str}[tag]
+        return value if type(value) is expected else expected(value)
+    if tag == "array":
+        return _load_array(data["npy"])
+    if tag == "npscalar":
+        return np.dtype(data["dtype"]).type(data["v"])
+    if tag in ("tuple", "list"):
+        items = [decode(v, remote) for v in data["v"]]
+        return tuple(items) if tag == "tuple" else items
+    if tag == "dict":
+        return {decode(k, remote): decode(v, remote) for k, v in zip(data["k"], data["v"])}
+    if remote is not None and tag in ("function", "keras", "history", "early_stopping"):
+        return remote(data)
+    if tag == "missing":
+        return Opaque("not defined")
+    if tag == "error":
+        return Opaque(f"could not be read: {data['message']}")
+    return Opaque(data.get("type", tag))

@@ -1,0 +1,214 @@
+"""The judge: runs an assignment's test cells in a clean process, on data from the student.
+
+Started by :mod:`grader.grade` for each submission (``python -m grader.judge``), sandboxed,
+and driven over its stdin / stdout with one JSON message per line:
+
+- ``{"op": "run", "source": ...}``: an instructor cell (the setup); it runs here too, so
+  the tests use the instructor's data and helpers, not the student's copies of them;
+- ``{"op": "test", "source": ..., "points": ...}``: a test cell (visible and hidden tests).
+
+Whatever a cell needs that the student's code defines, the judge asks for
+(``{"op": "fetch", "names": [...]}``) and gets as data (see :mod:`grader.codec`); a student
+function is called remotely (``{"op": "call", ...}``). Nothing the student's kernel does can
+reach this process's modules, so monkeypatching, input transformers and objects that
+always compare equal do not change a verdict. The answer to a test is
+``{"op": "result", "points": ..., "message": ..., "output": ...}`` with nbgrader's rules:
+an exception scores 0, a number as the cell's last expression is partial credit, anything
+else full marks.
+"""
+
+import ast
+import builtins
+import contextlib
+import io
+import json
+import os
+import sys
+
+from IPython.core.inputtransformer2 import TransformerManager
+
+from grader.codec import Opaque, decode, encode
+
+_FORBIDDEN_CLASSES = {"Lambda", "TFOpLambda", "function"}
+
+
+class StudentError(Exception):
+    """What a student function raised when the judge called it."""
+
+
+class Channel:
+    """JSON lines to the grading process over the judge's original stdout and its stdin."""
+
+    def __init__(self):
+        self.out = os.fdopen(os.dup(1), "w", buffering=1)
+        os.dup2(2, 1)  # anything else written to stdout goes to stderr, not to the protocol
+
+    def send(self, message):
+        self.out.write(json.dumps(message) + "\n")
+
+    def ask(self, message):
+        self.send(message)
+        line = sys.stdin.readline()
+        if not line:
+            raise SystemExit(0)
+        return json.loads(line)
+
+
+class RemoteFunction:
+    """A student function, called in the student's kernel with data in and data out."""
+
+    def __init__(self, channel, name):
+        self.channel, self.name, self.__name__ = channel, name, name
+
+    def __call__(self, *args, **kwargs):
+        answer = self.channel.ask(
+            {"op": "call", "name": self.name, "args": encode(list(args)), "kwargs": encode(kwargs)}
+        )
+        if "error" in answer:
+            raise StudentError(f"{self.name}(...) raised {answer['error']}")
+        return decode(answer["value"])
+
+    def __repr__(self):
+        return f"<student function {self.name}>"
+
+
+def check_keras_config(config):
+    """Refuse configurations that could run code when deserialized (only Keras' own
+    classes, no Lambda layers, no custom registered objects)."""
+    if isinstance(config, dict):
+        module = config.get("module")
+        if module is not None and not (module == "keras" or str(module).startswith("keras.")):
+            raise ValueError(f"refusing a Keras object from module {module!r}")
+        if config.get("class_name") in _FORBIDDEN_CLASSES:
+            raise ValueError(f"refusing a {config['class_name']} object")
+        if ">" in str(config.get("registered_name") or ""):
+            raise ValueError(f"refusing the custom object {config['registered_name']!r}")
+        for value in config.values():
+            check_keras_config(value)
+    elif isinstance(config, list):
+        for value in config:
+            check_keras_config(value)
+
+
+def rebuild(data):
+    """A Keras object (model, layer, optimizer, loss, history, early stopping) from data."""
+    import keras
+
+    if data["t"] == "history":
+        history = keras.callbacks.History()
+        history.history, history.params = decode(data["history"]), decode(data["params"])
+        return history
+    if data["t"] == "early_stopping":
+        return keras.callbacks.EarlyStopping(**decode(data["settings"]))
+    check_keras_config(data["config"])
+    value = keras.saving.deserialize_keras_object(data["config"], safe_mode=True)
+    if data["weights"]:
+        value.set_weights([decode({"t": "array", "npy": w}) for w in data["weights"]])
+    compile_config = data["config"].get("compile_config")
+    if data["kind"] == "model" and compile_config and not value.compiled:
+        value.compile_from_config(compile_config)
+    return value
+
+
+def free_names(source):
+    """Names a cell reads without defining them itself (builtins excluded)."""
+    loaded, defined = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else defined).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.alias):
+            defined.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            defined.add(node.name)
+    return sorted(loaded - defined - set(dir(builtins)))
+
+
+class Judge:
+    def __init__(self, channel):
+        self.channel = channel
+        # get_ipython: magics in instructor cells (a %pip fallback) are not run here.
+        self.namespace = {"__name__": "__main__", "get_ipython": lambda: None}
+
+    def _value(self, name, data):
+        if data["t"] == "function":
+            return RemoteFunction(self.channel, name)
+        if data["t"] in ("keras", "history", "early_stopping"):
+            try:
+                return rebuild(data)
+            except Exception as error:
+                return Opaque(f"{name} could not be rebuilt: {type(error).__name__}: {error}")
+        return decode(data, remote=lambda d: Opaque("a function or Keras object inside a value"))
+
+    def _fetch(self, source, namespace):
+        """Fetch, fresh from the kernel, what the cell needs and the instructor's cells did
+        not define."""
+        wanted = [n for n in free_names(source) if n not in self.namespace]
+        if not wanted:
+            return
+        answer = self.channel.ask({"op": "fetch", "names": wanted})
+        for name, data in answer["values"].items():
+            if data["t"] != "missing":
+                namespace[name] = self._value(name, data)
+
+    def run(self, source, namespace):
+        """Run a cell in ``namespace``; returns its printed output and its last expression."""
+        source = TransformerManager().transform_cell(source)
+        self._fetch(source, namespace)
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compile(tree, "<cell>", "exec"), namespace)
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) \
+                if last else None
+        return output.getvalue(), value
+
+    def instructor(self, source):
+        """An instructor cell: what it defines stays for the following cells."""
+        self.run(source, self.namespace)
+
+    def test(self, source, points):
+        try:
+            # A copy: a test's own variables never hide the student's later values.
+            output, value = self.run(source, dict(self.namespace))
+        except BaseException as error:  # noqa: B036  (a failed test, whatever it raised)
+            return {"points": 0.0, "message": _describe(error), "output": ""}
+        if type(value) in (int, float) or (hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0):
+            partial = float(value)
+            return {"points": min(max(partial, 0.0), points), "message": "partial credit",
+                    "output": output}
+        return {"points": float(points), "message": "", "output": output}
+
+
+def _describe(error):
+    text = str(error).strip()
+    name = type(error).__name__
+    return f"{name}: {text}" if text else name
+
+
+def main():
+    import dlcourse  # noqa: F401  (quiets TensorFlow before any cell imports it)
+
+    channel = Channel()
+    judge = Judge(channel)
+    channel.send({"op": "ready"})
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message["op"] == "run":
+            try:
+                judge.instructor(message["source"])
+                channel.send({"op": "ran"})
+            except BaseException as error:  # noqa: B036
+                channel.send({"op": "ran", "error": _describe(error)})
+        elif message["op"] == "test":
+            channel.send({"op": "result", **judge.test(message["source"], message["points"])})
+        else:
+            break
+
+
+if __name__ == "__main__":
+    main()
