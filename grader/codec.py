@@ -169,7 +169,8 @@ def decode(data, remote=None):
         items = [decode(v, remote) for v in data["v"]]
         return tuple(items) if tag == "tuple" else items
     if tag == "dict":
-        return {decode(k, remote): decode(v, remote) for k, v in zip(data["k"], data["v"])}
+        pairs = zip(data["k"], data["v"], strict=True)
+        return {decode(k, remote): decode(v, remote) for k, v in pairs}
     if remote is not None and tag in ("function", "keras", "history", "early_stopping"):
         return remote(data)
     if tag == "missing":

@@ -25,6 +25,7 @@ import json
 import os
 import sys
 
+import numpy as np
 from IPython.core.inputtransformer2 import TransformerManager
 
 from grader.codec import Opaque, decode, encode
@@ -177,7 +178,8 @@ class Judge:
             output, value = self.run(source, dict(self.namespace))
         except BaseException as error:  # noqa: B036  (a failed test, whatever it raised)
             return {"points": 0.0, "message": _describe(error), "output": ""}
-        if type(value) in (int, float) or (hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0):
+        number = type(value) in (int, float) or (hasattr(value, "dtype") and np.ndim(value) == 0)
+        if number:
             partial = float(value)
             return {"points": min(max(partial, 0.0), points), "message": "partial credit",
                     "output": output}

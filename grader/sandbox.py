@@ -98,7 +98,8 @@ def wrap(command, work, limits, env, writable=True, extra_ro=()):
         sandbox += ["--ro-bind-try", path, path]
     readable = [_base_python(), Path(sys.prefix), REPO / "dlcourse", *extra_ro]
     # bwrap makes missing parent folders private to root: make them traversable first.
-    for parent in sorted({p for path in [*readable, Path(work)] for p in path.parents} - {Path("/")}):
+    parents = {p for path in [*readable, Path(work)] for p in path.parents}
+    for parent in sorted(parents - {Path("/")}):
         if str(parent) not in _SYSTEM:
             sandbox += ["--perms", "0755", "--dir", str(parent)]
     for path in readable:
@@ -129,8 +130,8 @@ def prepare_work(work):
 
 
 def _own_processes():
-    uid = os.getuid()
-    return sum(1 for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid)
+    uids = (p.info["uids"] for p in psutil.process_iter(["uids"]))
+    return sum(1 for u in uids if u and u.real == os.getuid())
 
 
 class MemoryWatch(threading.Thread):
