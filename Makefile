@@ -1,7 +1,7 @@
 # Deep Learning with Keras: every task of the course is a target here.
 #   make book   set up, then build the website into _build/html (chapters executed)
 #   make test   set up, then run the whole test suite
-# Other targets: setup, browser, exercises, normalize, bench, calibrate, lint, lock, clean.
+# Other targets: setup, system, exercises, normalize, bench, calibrate, lint, lock, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -20,7 +20,7 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup book test browser exercises normalize bench calibrate lint lock clean
+.PHONY: setup book test system exercises normalize bench calibrate lint lock clean
 
 setup: $(STAMP)
 
@@ -47,15 +47,21 @@ book: setup
 	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
 	@test ! -e _build/html/reports || { echo "execution reports left in _build/html"; exit 1; }
 
-test: setup book lint browser
+test: setup book lint system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# Debian's Chromium for the browser tests, where it is missing and this user may install it;
-# otherwise those tests report themselves as skipped, with the reason.
-browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	  echo "No Chromium and no way to install it: the browser tests will be skipped."
+# Debian packages the tests use, installed where missing and this user may install them:
+# Chromium (browser tests), bubblewrap (the grading sandbox), PostgreSQL (gradebook test).
+# Where one cannot be had, its tests say so: skipped with the reason, or graded unsandboxed.
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap pg_ctlcluster:postgresql
+system:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages:$$missing (not root: their tests will be skipped)"; fi; \
+	fi
 
 exercises: setup
 	$(BIN)/python tools/generate_exercises.py

@@ -1,0 +1,106 @@
+"""The ``grader`` command: autograde, feedback, export and collect-zip for a course folder.
+
+Run ``grader --help`` or ``grader COMMAND --help``; ``python -m grader`` is the same.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.sandbox import REPO, Limits, bubblewrap
+
+
+def _course(args):
+    from grader.pipeline import Course
+
+    return Course(args.course_dir)
+
+
+def cmd_autograde(args):
+    from grader.pipeline import autograde
+
+    if not bubblewrap():
+        print("warning: bubblewrap (bwrap) is not installed: grading with limits but without a"
+              " sandbox; student code can read what this user can", file=sys.stderr)
+    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.timeout,
+                    memory_mb=args.memory)
+    done = autograde(_course(args), args.assignment, workers=args.workers, force=args.force,
+                     limits=limits)
+    failed = {s: r["status"] for s, r in done.items() if r["status"] != "graded"}
+    print(f"graded {len(done)} submission(s) of {args.assignment}"
+          + (f"; {len(failed)} with problems:" if failed else ""))
+    for student, status in sorted(failed.items()):
+        print(f"  {student}: {status}")
+
+
+def cmd_feedback(args):
+    from grader.reports import write_feedback
+
+    pages = write_feedback(_course(args), args.assignment)
+    print(f"wrote {len(pages)} feedback page(s) under feedback/*/{args.assignment}/")
+
+
+def cmd_export(args):
+    from grader.reports import export_csv
+
+    print(f"wrote {export_csv(_course(args), args.to)}")
+
+
+def cmd_collect_zip(args):
+    from grader.collect import DEFAULT_PATTERN, collect_zip
+
+    imported, unmatched = collect_zip(_course(args), args.assignment, args.archive,
+                                      args.pattern or DEFAULT_PATTERN)
+    print(f"imported {len(imported)} notebook(s) into submitted/*/{args.assignment}/")
+    for member, reason in unmatched:
+        print(f"  not imported: {member} ({reason})")
+    if unmatched:
+        sys.exit(1)
+
+
+def parser():
+    main = argparse.ArgumentParser(prog="grader", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def command(name, function, help):
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--course-dir", type=Path, default=REPO,
+                         help="the course folder (default: the repository root)")
+        sub.set_defaults(function=function)
+        return sub
+
+    grade = command("autograde", cmd_autograde, "grade every submission of an assignment")
+    grade.add_argument("assignment")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once (default: the number of CPUs)")
+    grade.add_argument("--force", action="store_true", help="regrade what was already graded")
+    defaults = Limits()
+    grade.add_argument("--timeout", type=int, default=defaults.notebook_seconds,
+                       help="seconds per submission (default %(default)s)")
+    grade.add_argument("--cell-timeout", type=int, default=defaults.cell_seconds,
+                       help="seconds per cell (default %(default)s)")
+    grade.add_argument("--memory", type=int, default=defaults.memory_mb,
+                       help="MB of memory per submission (default %(default)s)")
+
+    feedback = command("feedback", cmd_feedback, "write per-student feedback pages (HTML)")
+    feedback.add_argument("assignment")
+
+    export = command("export", cmd_export, "write the grades of all submissions as CSV")
+    export.add_argument("--to", type=Path, default=None,
+                        help="the CSV file (default: COURSE_DIR/grades.csv)")
+
+    collect = command("collect-zip", cmd_collect_zip,
+                      "import an LMS download (a zip of notebooks named by student)")
+    collect.add_argument("assignment")
+    collect.add_argument("archive", type=Path)
+    collect.add_argument("--pattern", default=None,
+                         help="regular expression with a 'student' group matched on file names")
+    return main
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        args.function(args)
+    except (FileNotFoundError, ValueError) as error:
+        sys.exit(f"grader: {error}")

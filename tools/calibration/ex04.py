@@ -1,0 +1,25 @@
+"""Exercise 4: the early-stopped network's mean absolute error on fresh Friedman rows."""
+
+import numpy as np
+
+import dlcourse
+from grader.heldout import fresh_seed
+from tools.calibration.metrics import predictions
+
+
+def metrics(ns):
+    X, y = dlcourse.data.make_friedman(2000, seed=fresh_seed("ex04"))
+    fresh_mae = float(np.mean(np.abs(predictions(ns["model"], X).ravel() - y)))
+    history = ns["history"].history
+    return {
+        "fresh MAE": fresh_mae,
+        "epochs run": float(len(history["loss"])),
+    }
+
+
+SPEC = {
+    "notebook": "solutions/ex04/ex04_overfitting.ipynb",
+    "cells": ["setup", "early_stopping", "train_model"],
+    "metrics": metrics,
+    "thresholds": {"fresh MAE": ("below", 2.9)},
+}
