@@ -1,7 +1,7 @@
 # Deep Learning with Keras: every task of the course is a target here.
 #   make book   set up, then build the website into _build/html (chapters executed)
 #   make test   set up, then run the whole test suite
-# Other targets: setup, system, exercises, normalize, bench, calibrate, lint, lock, clean.
+# Other targets: setup, system, exercises, normalize, bench, bench-grade, calibrate, lint, lock, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -20,7 +20,7 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup book test system exercises normalize bench calibrate lint lock clean
+.PHONY: setup book test system exercises normalize bench bench-grade calibrate lint lock clean
 
 setup: $(STAMP)
 
@@ -71,6 +71,11 @@ normalize: setup
 
 bench: setup
 	$(BIN)/python tools/bench.py
+
+# Grading a class: the pipeline with 1 and 2 workers next to plain nbgrader (STUDENTS=30 ...).
+STUDENTS ?= 6
+bench-grade: setup system
+	$(BIN)/python tools/bench_grade.py --students $(STUDENTS)
 
 calibrate: setup
 	$(BIN)/python tools/calibrate.py
