@@ -31,8 +31,14 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN):
                 unmatched.append((member.filename, "not a notebook"))
                 continue
             match = regex.match(path.name)
-            student = match.group("student") if match else (
-                path.parent.name if len(path.parts) > 1 else None)
+            student = match.group("student") if match else None
+            # The notebook's own name ("ex01_single_neuron.ipynb") carries no id: "ex01" is
+            # the start of that name, not a student.
+            if student and any(f"{PurePosixPath(e).stem}_".startswith(f"{student}_")
+                               for e in expected):
+                student = None
+            if not student and len(path.parts) > 1:
+                student = path.parent.name
             if not student or not _SAFE_ID.match(student):
                 unmatched.append((member.filename, "no student id in the name"))
                 continue
