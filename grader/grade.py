@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -29,8 +29,11 @@ from grader.splice import steps
 CODEC = Path(__file__).with_name("codec.py").read_text()
 
 
-class SandboxedKernelManager(KernelManager):
-    """A kernel started inside the sandbox, talking over Unix sockets in its work folder."""
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel started inside the sandbox, talking over Unix sockets in its work folder.
+
+    Asynchronous, as nbclient expects: with a blocking client, nbclient waits for output
+    without ever checking the cell's time limit, and a looping cell hangs grading."""
 
     def __init__(self, work, limits, **kwargs):
         super().__init__(kernel_name="python3", transport="ipc",
@@ -43,15 +46,30 @@ class SandboxedKernelManager(KernelManager):
         command[0] = sys.executable  # the course's Python, whatever the kernelspec says
         if os.getuid() == 0:  # the kernel runs as nobody and must read its connection file
             os.chown(self.connection_file, sandbox.NOBODY, sandbox.NOBODY)
-        return sandbox.wrap(command, self.work, self.limits, sandbox.sandbox_env(self.work))
+        # An interrupt is SIGINT to the whole process group: bwrap must ignore it (it would
+        # die, and the sandbox with it); the kernel catches SIGINT while it runs a cell.
+        return ["sh", "-c", 'trap "" INT; exec "$@"', "sh",
+                *sandbox.wrap(command, self.work, self.limits, sandbox.sandbox_env(self.work))]
 
 
 class CappedClient(NotebookClient):
-    """nbclient with a cap on the bytes of output kept per cell (a flood is cut, not kept)."""
+    """nbclient with a cap on the bytes of output kept per cell (a flood is cut, not kept).
+
+    A cell out of time is interrupted (a KeyboardInterrupt, and grading goes on); one that
+    runs out of time again, ignoring the interrupt, stops grading (``CellTimeoutError``)."""
 
     def __init__(self, nb, km, output_bytes, **kwargs):
         super().__init__(nb, km=km, **kwargs)
         self.output_bytes, self._sizes = output_bytes, {}
+        self.timed_out, self._interrupted = False, None
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timed_out = True
+        if cell is not None and cell is self._interrupted:
+            raise CellTimeoutError.error_from_timeout_and_cell(
+                "Cell execution timed out", timeout, cell)
+        self._interrupted = cell
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
         size = self._sizes.get(cell_index, 0) + len(json.dumps(msg["content"]))
@@ -118,7 +136,8 @@ class Run:
         self.client = CappedClient(nb, self.km, limits.output_kb * 1024,
                                    timeout=limits.cell_seconds, allow_errors=True,
                                    interrupt_on_timeout=True, record_timing=False)
-        self.judge = JudgeProcess(work, limits, secret)
+        # The judge gets a folder of its own: nothing the student writes is on its import path.
+        self.judge = JudgeProcess(sandbox.prepare_work(work.parent / "judge"), limits, secret)
         self.watch = self.kernel_log = None
 
     def start(self):
@@ -159,7 +178,10 @@ class Run:
         path = self.exchange / f"{uuid.uuid4().hex}.json"
         try:
             self.codec_call(f"export({names!r}, user_ns, {str(path)!r})")
-            return _read_json(path)
+            values = _read_json(path)
+            if not isinstance(values, dict):
+                raise ValueError("the kernel's answer is not a set of values")
+            return values
         except (RuntimeError, ValueError) as error:
             return {name: {"t": "error", "message": str(error)} for name in names}
 
@@ -174,7 +196,11 @@ class Run:
             result = _read_json(answer)
         except (RuntimeError, ValueError) as error:
             return {"error": str(error)}
-        return {"value": result["ok"]} if "ok" in result else {"error": result["error"]}
+        if isinstance(result, dict) and "ok" in result:
+            return {"value": result["ok"]}
+        if isinstance(result, dict) and isinstance(result.get("error"), str):
+            return {"error": result["error"]}
+        return {"error": "the kernel's answer is not a result"}  # forged or broken
 
     def ask_judge(self, message, seconds):
         """Send the judge a cell; answer its fetches and calls until it replies."""
@@ -212,6 +238,21 @@ def _read_json(path, limit=256 * 2**20):
     return json.loads(path.read_text())
 
 
+def cap_outputs(nb, limit):
+    """Cut each cell's outputs to ``limit`` bytes once more: display updates replace
+    outputs in place, past :class:`CappedClient`'s cap."""
+    for cell in nb.cells:
+        kept, size = [], 0
+        for output in cell.get("outputs", []):
+            size += len(json.dumps(output))
+            if size > limit:
+                note = f"[output cut: more than {limit // 1024} kB]\n"
+                cell.outputs = [*kept, nbformat.v4.new_output("stream", name="truncated",
+                                                              text=note)]
+                break
+            kept.append(output)
+
+
 def grade_notebook(source_nb, student_nb, work, limits, secret):
     """Grade one notebook; returns ``(parts, status, executed notebook)``.
 
@@ -247,6 +288,9 @@ def grade_notebook(source_nb, student_nb, work, limits, secret):
         status = "memory limit" if run.watch and run.watch.exceeded else f"stopped: {error}"
     finally:
         run.close()
+    if status == "graded" and run.client.timed_out:  # a cell was interrupted, grading went on
+        status = "timed out"
+    cap_outputs(graded, limits.output_kb * 1024)
     if status != "graded":
         for part in parts.values():
             if part["message"] == "not reached":

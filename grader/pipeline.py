@@ -139,6 +139,9 @@ def grade_submission(sources, folder, out_dir, limits, secret):
                 status = "not a notebook"
         if status == "graded":
             with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
+                # Without bubblewrap a root grader's kernel runs as nobody in the real
+                # /tmp: it must be able to pass through this (0700) folder to reach work/.
+                os.chmod(tmp, 0o711)
                 work = Path(tmp) / "work"
                 work.mkdir()
                 _copy_extras(folder, work, source_path.parent)
