@@ -9,7 +9,12 @@ def predictions(model, X):
 
 
 def mae(model, table):
-    return float(np.mean(np.abs(predictions(model, table.X).ravel() - table.y)))
+    return mae_on(model, table.X, table.y)
+
+
+def mae_on(model, X, y):
+    """Mean absolute error on rows ``X`` with targets ``y`` (fresh held-out rows, say)."""
+    return float(np.mean(np.abs(predictions(model, X).ravel() - y)))
 
 
 def binary_accuracy(model, X, y, threshold=0.5):
