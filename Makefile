@@ -11,9 +11,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PINS := $(VENV)/.pins
 
-# TensorFlow prints start-up lines on stderr unless both are set; kernels inherit them.
+# TensorFlow's C++ log lines stay off stderr (kernels inherit it); oneDNN stays on (4x faster
+# convnets on a CPU). dlcourse also hides the lines printed while TensorFlow loads.
 export TF_CPP_MIN_LOG_LEVEL := 2
-export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 # Kernels, configs and data files of the course's own environment come first.
 export JUPYTER_PREFER_ENV_PATH := 1

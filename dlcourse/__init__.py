@@ -4,8 +4,9 @@ Import it first in every notebook::
 
     import dlcourse
 
-Importing it keeps TensorFlow's start-up log lines out of notebook output (they would
-otherwise arrive on stderr, clutter the pages and cost points in nbgrader) and gives:
+Importing it imports TensorFlow without its start-up log lines (they would otherwise arrive
+on stderr, clutter the pages and cost points in nbgrader; see :mod:`dlcourse.quiet`), with
+oneDNN on, and gives:
 
 - :mod:`dlcourse.data`: every data set of the course, offline and deterministic;
 - :mod:`dlcourse.plots`: learning curves, image grids, kernels and feature maps;
@@ -15,19 +16,24 @@ otherwise arrive on stderr, clutter the pages and cost points in nbgrader) and g
 
 import os
 
-# Both TF_ variables are needed: the first hides TensorFlow's C++ INFO/WARNING lines, the
-# second the oneDNN notice that is printed before logging is even set up. They must be set
-# before TensorFlow is imported, so this module sets them before importing anything heavy.
-# Kernels started from this process (nbgrader, the book build, benchmarks) inherit them.
+# TF_CPP_MIN_LOG_LEVEL=2 hides TensorFlow's C++ INFO and WARNING lines, the oneDNN notice
+# among them (it is an INFO line, even though it is printed before absl logging starts).
+# oneDNN itself stays on: switching it off (TF_ENABLE_ONEDNN_OPTS=0) makes convnets about
+# 4x slower on a CPU. The variables must be set before TensorFlow is imported, so this
+# module sets them before importing anything heavy. Kernels started from this process
+# (nbgrader, the book build, benchmarks) inherit them.
 QUIET_TENSORFLOW = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
     "KERAS_BACKEND": "tensorflow",
 }
 for _name, _value in QUIET_TENSORFLOW.items():
     os.environ.setdefault(_name, _value)
 
-from dlcourse import checks, data, plots  # noqa: E402  (after the environment is set)
+from dlcourse.quiet import import_tensorflow  # noqa: E402  (after the environment is set)
+
+import_tensorflow()  # the lines TensorFlow prints while it loads cannot be hidden later
+
+from dlcourse import checks, data, plots  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["QUIET_TENSORFLOW", "checks", "data", "plots", "seed"]

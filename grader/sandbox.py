@@ -27,7 +27,7 @@ NOBODY = 65534
 _SYSTEM = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/opt"]
 
 # The only variables a sandboxed process inherits (nothing that says "grading").
-_KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS",
+_KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL",
              "KERAS_BACKEND", "PYTHONHASHSEED"]
 
 
