@@ -79,6 +79,61 @@ def _caption(i, labels, class_names, predictions):
     return f"{name(predictions[i])} ({name(labels[i])})", "black" if right else "red"
 
 
+RIGHT_COLOUR = "#15803d"  # green: the prediction is right
+WRONG_COLOUR = "#dc2626"  # red: the prediction is wrong
+
+
+def show_predictions(images, labels, probabilities, class_names=("0", "1"), threshold=0.5,
+                     ncols=8, size=1.5, title=None):
+    """A binary classifier's predictions on images: each framed green when right, red when wrong.
+
+    ``probabilities`` are the model's outputs, the probability of class 1 for each image
+    (shape ``(n,)`` or ``(n, 1)``, as a sigmoid output gives them). Each caption names the
+    predicted class (class 1 when the probability is above ``threshold``) with the
+    probability the model gives to *that* class; a wrong one adds the true class.
+    """
+    images = np.asarray(images)
+    labels = np.asarray(labels).astype(int).ravel()
+    p = np.asarray(probabilities, dtype=np.float64).ravel()
+    n = len(images)
+    if n == 0:
+        raise ValueError("no images to show")
+    if not len(labels) == len(p) == n:
+        raise ValueError(f"{n} images need {n} labels and {n} probabilities,"
+                         f" got {len(labels)} and {len(p)}")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("probabilities lie between 0 and 1: pass the sigmoid's outputs")
+    predicted = (p > threshold).astype(int)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows),
+                             squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.axis("off")
+            continue
+        image = images[i]
+        if image.ndim == 3 and image.shape[-1] == 1:
+            image = image[..., 0]
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
+        right = predicted[i] == labels[i]
+        colour = RIGHT_COLOUR if right else WRONG_COLOUR
+        for spine in ax.spines.values():
+            spine.set_color(colour)
+            spine.set_linewidth(3)
+        confidence = p[i] if predicted[i] == 1 else 1 - p[i]
+        text = f"{class_names[predicted[i]]} {confidence:.2f}"
+        if not right:
+            text += f"\n(is {class_names[labels[i]]})"
+        ax.set_title(text, fontsize=8, color=colour)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def plot_kernels(kernels, ncols=8, annotate=None):
     """Convolution kernels as images: red for positive weights, blue for negative.
 

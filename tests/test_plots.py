@@ -246,3 +246,50 @@ def test_neuron_diagram_draws_on_a_given_axes():
 def test_neuron_diagram_rejects_weights_that_do_not_match_the_inputs():
     with pytest.raises(ValueError, match="2 inputs need 2 weights"):
         plots.neuron_diagram(inputs=("a", "b"), weights=["u"])
+
+
+# ---------------------------------------------------------------- predictions on images
+
+
+def test_show_predictions_frames_right_green_and_wrong_red():
+    images = np.random.default_rng(4).uniform(size=(5, 6, 6, 3))
+    labels = np.array([0, 1, 1, 0, 1])
+    p = np.array([0.1, 0.93, 0.2, 0.75, 0.5])  # right, right, wrong, wrong, wrong (0.5 -> 0)
+    fig = plots.show_predictions(images, labels, p, class_names=["car", "truck"], ncols=3)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 6  # 2 rows of 3, the last one empty
+    shown = panels_with_images(fig)
+    assert len(shown) == 5
+    np.testing.assert_allclose(shown[0].images[0].get_array(), images[0])
+    titles = [ax.get_title() for ax in shown]
+    assert titles == ["car 0.90", "truck 0.93", "car 0.80\n(is truck)", "truck 0.75\n(is car)",
+                      "car 0.50\n(is truck)"]
+    for ax, right in zip(shown, [True, True, False, False, False], strict=True):
+        colour = plots.RIGHT_COLOUR if right else plots.WRONG_COLOUR
+        assert same_color(ax.title.get_color(), colour)
+        assert all(same_color(s.get_edgecolor(), colour) for s in ax.spines.values())
+    assert not fig.axes[5].axison
+
+
+def test_show_predictions_accepts_a_sigmoid_column_and_a_threshold():
+    p = np.array([[0.3], [0.6]], dtype=np.float32)  # what model.predict returns
+    fig = plots.show_predictions(np.zeros((2, 4, 4, 1)), [1, 1], p, threshold=0.25,
+                                 title="threshold 0.25")
+    shown = panels_with_images(fig)
+    assert [ax.get_title() for ax in shown] == ["1 0.30", "1 0.60"]
+    assert shown[0].images[0].get_array().shape == (4, 4)  # one channel shown in gray
+    assert fig._suptitle.get_text() == "threshold 0.25"
+
+
+@pytest.mark.parametrize("labels, p, message", [
+    ([0, 1], [0.5], "2 labels and 2 probabilities"),
+    ([0, 1], [0.5, 1.5], "between 0 and 1"),
+])
+def test_show_predictions_rejects_mismatched_inputs(labels, p, message):
+    with pytest.raises(ValueError, match=message):
+        plots.show_predictions(np.zeros((2, 4, 4, 3)), labels, p)
+
+
+def test_show_predictions_rejects_no_images():
+    with pytest.raises(ValueError, match="no images"):
+        plots.show_predictions(np.zeros((0, 4, 4, 3)), [], [])
