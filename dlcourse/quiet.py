@@ -49,3 +49,8 @@ def import_tensorflow():
         with startup_notices_dropped():
             import tensorflow  # noqa: F401
     return sys.modules["tensorflow"]
+
+
+def onednn_enabled():
+    """Whether TensorFlow runs with oneDNN's optimisations (on unless switched off)."""
+    return os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1").strip().lower() not in ("0", "false")

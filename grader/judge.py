@@ -14,7 +14,9 @@ reach this process's modules, so monkeypatching, input transformers and objects 
 always compare equal do not change a verdict. The answer to a test is
 ``{"op": "result", "points": ..., "message": ..., "output": ...}`` with nbgrader's rules:
 an exception scores 0, a number as the cell's last expression is partial credit, anything
-else full marks.
+else full marks. ``"visible"`` says whether the visible checks (the lines above
+``### BEGIN HIDDEN TESTS``) passed, so the tests of the course can prove that a visible ✔
+and the grade agree.
 """
 
 import ast
@@ -24,6 +26,7 @@ import io
 import json
 import os
 import sys
+import traceback
 
 import numpy as np
 from IPython.core.inputtransformer2 import TransformerManager
@@ -31,6 +34,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 from grader.codec import Opaque, decode, encode
 
 _FORBIDDEN_CLASSES = {"Lambda", "TFOpLambda", "function"}
+HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
 
 
 class StudentError(Exception):
@@ -177,13 +181,27 @@ class Judge:
             # A copy: a test's own variables never hide the student's later values.
             output, value = self.run(source, dict(self.namespace))
         except BaseException as error:  # noqa: B036  (a failed test, whatever it raised)
-            return {"points": 0.0, "message": _describe(error), "output": ""}
+            return {"points": 0.0, "message": _describe(error), "output": "",
+                    "visible": _failed_below_the_marker(source, error)}
         number = type(value) in (int, float) or (hasattr(value, "dtype") and np.ndim(value) == 0)
         if number:
             partial = float(value)
             return {"points": min(max(partial, 0.0), points), "message": "partial credit",
-                    "output": output}
-        return {"points": float(points), "message": "", "output": output}
+                    "output": output, "visible": True}
+        return {"points": float(points), "message": "", "output": output, "visible": True}
+
+
+def _failed_below_the_marker(source, error):
+    """Whether ``error`` came from a line below the hidden-tests marker (the visible checks
+    above it passed)."""
+    lines = source.splitlines()
+    marker = next((i + 1 for i, line in enumerate(lines) if line.strip() == HIDDEN_MARKER), None)
+    if marker is None or isinstance(error, SyntaxError):
+        return False
+    # The cell's outermost frame: the top-level statement that was running.
+    cell_lines = [lineno for frame, lineno in traceback.walk_tb(error.__traceback__)
+                  if frame.f_code.co_filename == "<cell>"]
+    return bool(cell_lines) and cell_lines[0] > marker
 
 
 def _describe(error):

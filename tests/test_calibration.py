@@ -5,7 +5,10 @@ import pytest
 
 from conftest import ROOT
 from grader.course import assignments
-from tools.calibrate import SPECS, report
+from tools.calibrate import SPECS, environment, report
+
+# Part II's exercises record their baselines (Part I's follow with the issue on Part I).
+WITH_BASELINES = [name for name in sorted(SPECS) if int(name.removeprefix("ex")) >= 7]
 
 
 def test_every_assignment_has_a_calibration_spec():
@@ -45,3 +48,27 @@ def test_notebook_states_and_tests_each_threshold(name):
         stated = f"{direction} {threshold:g}"
         assert stated in text, f"the notebook should tell the student: {stated!r}"
         assert f"{threshold:g}" in tests, f"the tests should use the threshold {threshold:g}"
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_calibrated_in_the_environment_that_grades(name):
+    """Figures change with oneDNN and with the versions: the report must match them."""
+    assert report(name).get("environment") == environment(), (
+        f"{name} was calibrated in another environment: run `make calibrate`"
+    )
+
+
+@pytest.mark.parametrize("name", WITH_BASELINES)
+def test_thresholds_sit_between_the_worst_seed_and_the_best_baseline(name):
+    result = report(name)
+    assert result.get("baselines"), f"{name}: record baselines ('baseline: ...' metrics)"
+    for metric, summary in result["metrics"].items():
+        threshold, above = summary["threshold"], summary["direction"] == "above"
+        for what, baseline in result["baselines"].items():
+            best = baseline["max"] if above else baseline["min"]
+            # A baseline fails the threshold by at least 2.5 % of it: only training passes.
+            gap = (threshold - best) if above else (best - threshold)
+            assert gap >= 0.025 * abs(threshold), (
+                f"{name} {metric}: the baseline {what!r} reaches {best:.3f} against the"
+                f" threshold {threshold:g}"
+            )

@@ -4,11 +4,16 @@
 - ``exercises/`` is exactly what ``nbgrader generate_assignment`` makes from ``solutions/``;
 - the reference solution autogrades to full marks;
 - the untouched student version autogrades to zero, without crashing;
-- plausible wrong answers get exactly the parts they earned.
+- plausible wrong answers get exactly the parts they earned;
+- alternative correct answers (other types, spellings, equivalent layers) get full marks;
+- the visible checks agree with the grade: where a student sees ✔, the hidden tests pass
+  (and, for the wrong answers of exercises that have alternatives, a part that earns
+  nothing also fails its visible check).
 """
 
 import filecmp
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +41,14 @@ WRONG_ANSWERS = {
     for name in assignments()
     if (Path(__file__).parent / "wrong_answers" / f"{name}.py").exists()
 }
+# Alternative correct answers: tests/alternative_answers/<assignment>.py (Part II has them all).
+ALTERNATIVES = {
+    name: importlib.import_module(f"alternative_answers.{name}").ALTERNATIVES
+    for name in assignments()
+    if (Path(__file__).parent / "alternative_answers" / f"{name}.py").exists()
+}
+ALTERNATIVE_STUDENTS = [(name, f"alternative{k}") for name, sets in ALTERNATIVES.items()
+                        for k in range(1, len(sets) + 1)]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +57,8 @@ def graded(tmp_path_factory):
 
     Students: ``reference`` (the solution's code typed into the student version), ``stub``
     (the student version untouched) and ``wrong`` (the reference with the mistakes of
-    ``tests/wrong_answers/`` swapped in).
+    ``tests/wrong_answers/`` swapped in), and ``alternativeK`` (the reference with the K-th
+    set of ``tests/alternative_answers/`` swapped in).
     """
     course = make_course_dir(tmp_path_factory.mktemp("course"))
     for name in assignments():
@@ -52,7 +66,10 @@ def graded(tmp_path_factory):
         notebooks = sorted(release.glob("*.ipynb"))
         reference = solution_sources(name)
         wrong = {**reference, **WRONG_ANSWERS[name].ANSWERS}
-        for student, answers in [("reference", reference), ("stub", {}), ("wrong", wrong)]:
+        students = [("reference", reference), ("stub", {}), ("wrong", wrong)]
+        students += [(f"alternative{k}", {**reference, **answers})
+                     for k, answers in enumerate(ALTERNATIVES.get(name, []), start=1)]
+        for student, answers in students:
             submit(course, name, student, {nb.name: fill_in(nb, answers) for nb in notebooks})
     for name in assignments():
         subprocess.run([sys.executable, "-m", "grader", "autograde", name, "--course-dir",
@@ -110,3 +127,39 @@ def test_wrong_answers_get_only_the_parts_they_earned(graded, name):
     expected = {part: float(points) for part, points in WRONG_ANSWERS[name].EXPECTED.items()}
     assert scores(graded, name, "wrong") == expected
 
+
+
+def visible_checks(course, name, student):
+    """``grade_id -> whether the visible checks passed`` from the student's grading record."""
+    record = json.loads((course / "autograded" / student / name / "grading.json").read_text())
+    return {grade_id: part.get("visible", False)
+            for notebook in record["notebooks"].values()
+            for grade_id, part in notebook["parts"].items()}
+
+
+def test_every_part_two_assignment_has_alternative_answers():
+    part_two = [name for name in assignments() if int(name.removeprefix("ex")) >= 7]
+    assert sorted(set(part_two) - set(ALTERNATIVES)) == [], "add tests/alternative_answers/"
+
+
+@pytest.mark.parametrize(("name", "student"), ALTERNATIVE_STUDENTS)
+def test_alternative_answers_get_full_marks_and_pass_every_visible_check(graded, name, student):
+    assert scores(graded, name, student) == max_scores(graded, name)
+    visible = visible_checks(graded, name, student)
+    assert all(visible.values()), f"visible checks failed: {visible}"
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_the_reference_passes_every_visible_check(graded, name):
+    visible = visible_checks(graded, name, "reference")
+    assert visible and all(visible.values()), visible
+
+
+# Part I's wrong answers still pass some visible checks that their hidden tests fail: the
+# issue on Part I's second edition makes those checks agree and adds its alternatives.
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+def test_visible_checks_agree_with_the_grade_of_wrong_answers(graded, name):
+    got, maximum = scores(graded, name, "wrong"), max_scores(graded, name)
+    for part, passed in visible_checks(graded, name, "wrong").items():
+        if passed:  # a wrong answer that shows ✔ must not then lose the points
+            assert got[part] == maximum[part], f"{part}: ✔ shown but {got[part]}/{maximum[part]}"

@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import dlcourse  # noqa: E402  (quiets TensorFlow before keras is imported)
+from dlcourse.quiet import onednn_enabled  # noqa: E402
 
 REPORTS = ROOT / "grader" / "calibration"  # one JSON per assignment
 REPORT_MD = ROOT / "grader" / "calibration.md"
+BASELINE = "baseline: "
 
 # assignment -> notebook, cells to run (by grade_id), metrics and their thresholds, one module
 # per assignment in tools/calibration/. "below": a correct solution must score under the
@@ -68,6 +70,19 @@ def run_cells(spec, cells, seed):
     return spec["metrics"](namespace)
 
 
+def environment():
+    """What the figures depend on besides the code: versions and the oneDNN setting."""
+    import keras
+    import tensorflow as tf
+
+    return {"tensorflow": tf.__version__, "keras": keras.__version__, "onednn": onednn_enabled()}
+
+
+def summarize(values):
+    return {"min": min(values), "median": statistics.median(values), "max": max(values),
+            "values": values}
+
+
 def calibrate(name, seeds):
     spec = SPECS[name]
     cells = compiled_cells(spec)
@@ -91,7 +106,10 @@ def calibrate(name, seeds):
             "margin": threshold - worst if direction == "below" else worst - threshold,
             "values": values,
         }
-    return {"seeds": seeds, "metrics": summary}
+    baselines = {key[len(BASELINE):]: summarize([run[key] for run in runs])
+                 for key in runs[0] if key.startswith(BASELINE)}
+    return {"seeds": seeds, "metrics": summary, "baselines": baselines,
+            "environment": environment()}
 
 
 def write_reports(results):
@@ -107,6 +125,7 @@ def write_reports(results):
         "| assignment | metric | seeds | min | median | max | threshold | margin |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    baselines = []
     for path in sorted(REPORTS.glob("*.json")):
         name, result = path.stem, json.loads(path.read_text())
         for metric, s in result["metrics"].items():
@@ -115,6 +134,14 @@ def write_reports(results):
                 f"| {name} | {metric} | {result['seeds']} | {s['min']:.3f} | {s['median']:.3f}"
                 f" | {s['max']:.3f} | {sign} {s['threshold']:g} | {s['margin']:.3f} |"
             )
+        for what, b in result.get("baselines", {}).items():
+            baselines.append(f"| {name} | {what} | {b['min']:.3f} | {b['median']:.3f}"
+                             f" | {b['max']:.3f} |")
+    env = environment()
+    lines += ["", f"Made with TensorFlow {env['tensorflow']}, Keras {env['keras']}, oneDNN"
+              f" {'on' if env['onednn'] else 'off'} (each report's `environment` says its own).",
+              "", "## Baselines, measured on the same rows", "",
+              "| assignment | baseline | min | median | max |", "|---|---|---|---|---|", *baselines]
     REPORT_MD.write_text("\n".join(lines) + "\n")
 
 
