@@ -2,14 +2,16 @@
 
 Usage: ``make bench`` (or ``python tools/bench.py [--only PATTERN]``).
 
-Each notebook runs top to bottom in a fresh kernel, as the book build and the grader run
-it, and the wall-clock time is printed in a table with its budget (chapter <= 60 s,
-reference solution <= 90 s on 2 CPU cores). Exit status 1 if any notebook fails or is over
-budget.
+First, one epoch of a small convnet with oneDNN off and on, side by side (the course keeps
+oneDNN on). Then each notebook runs top to bottom in a fresh kernel, as the book build and
+the grader run it, and the wall-clock time is printed in a table with its budget (chapter
+<= 60 s, reference solution <= 90 s on 2 CPU cores). Exit status 1 if any notebook fails or
+is over budget.
 """
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,10 +44,25 @@ def run(path):
     return time.perf_counter() - start
 
 
+def onednn_table():
+    """One convnet epoch (2,000 images, 64x64) with oneDNN off and on, in fresh processes."""
+    seconds = {}
+    for label, value in [("off", "0"), ("on", "1")]:
+        env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": value}
+        result = subprocess.run([sys.executable, str(ROOT / "tools" / "convnet_epoch.py")],
+                                env=env, capture_output=True, text=True, check=True)
+        seconds[label] = float(result.stdout.split()[-1])
+    print("small convnet, one epoch on 2,000 car/truck images (64x64):")
+    print(f"  oneDNN off {seconds['off']:6.2f} s   oneDNN on {seconds['on']:6.2f} s"
+          f"   ({seconds['off'] / seconds['on']:.1f}x faster on)\n", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="time only paths containing this text")
     args = parser.parse_args()
+    if not args.only:  # the whole bench: the oneDNN comparison first
+        onednn_table()
     print(f"{'notebook':<52} {'seconds':>8} {'budget':>7}  verdict   ({os.cpu_count()} CPUs)")
     ok = True
     for path, budget in notebooks(args.only):
