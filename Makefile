@@ -1,7 +1,8 @@
 # Deep Learning with Keras: every task of the course is a target here.
 #   make book   set up, then build the website into _build/html (chapters executed)
 #   make test   set up, then run the whole test suite
-# Other targets: setup, system, exercises, normalize, bench, bench-grade, calibrate, lint, lock, clean.
+# Other targets: setup, system, exercises, normalize, bench, bench-grade, calibrate, base,
+# data-report, lint, lock, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -20,7 +21,8 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup book test system exercises normalize bench bench-grade calibrate lint lock clean
+.PHONY: setup book test system exercises normalize bench bench-grade calibrate base data-report \
+	lint lock clean
 
 setup: $(STAMP)
 
@@ -79,6 +81,14 @@ bench-grade: setup system
 
 calibrate: setup
 	$(BIN)/python tools/calibrate.py
+
+# The course's pretrained convolutional base: pretrain it anew (seeded) on its source task.
+base: setup
+	$(BIN)/python tools/pretrain_base.py
+
+# Baselines of every image set the chapters use: dlcourse/data/report.md (and .json).
+data-report: setup
+	$(BIN)/python tools/data_report.py
 
 lint: setup
 	$(BIN)/ruff check dlcourse grader tools tests
