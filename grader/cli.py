@@ -24,13 +24,15 @@ def cmd_autograde(args):
               " sandbox; student code can read what this user can", file=sys.stderr)
     limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.timeout,
                     memory_mb=args.memory)
-    done = autograde(_course(args), args.assignment, workers=args.workers, force=args.force,
+    done = autograde(_course(args), args.assignments, workers=args.workers, force=args.force,
                      limits=limits)
-    failed = {s: r["status"] for s, r in done.items() if r["status"] != "graded"}
-    print(f"graded {len(done)} submission(s) of {args.assignment}"
-          + (f"; {len(failed)} with problems:" if failed else ""))
-    for student, status in sorted(failed.items()):
-        print(f"  {student}: {status}")
+    for assignment in args.assignments:
+        records = {s: r for (a, s), r in done.items() if a == assignment}
+        failed = {s: r["status"] for s, r in records.items() if r["status"] != "graded"}
+        print(f"graded {len(records)} submission(s) of {assignment}"
+              + (f"; {len(failed)} with problems:" if failed else ""))
+        for student, status in sorted(failed.items()):
+            print(f"  {student}: {status}")
 
 
 def cmd_feedback(args):
@@ -69,8 +71,9 @@ def parser():
         sub.set_defaults(function=function)
         return sub
 
-    grade = command("autograde", cmd_autograde, "grade every submission of an assignment")
-    grade.add_argument("assignment")
+    grade = command("autograde", cmd_autograde,
+                    "grade every submission of one or more assignments (in one pool of workers)")
+    grade.add_argument("assignments", nargs="+", metavar="assignment")
     grade.add_argument("--workers", type=int, default=None,
                        help="submissions graded at once (default: the number of CPUs)")
     grade.add_argument("--force", action="store_true", help="regrade what was already graded")

@@ -207,38 +207,42 @@ def save(course, student, assignment, record):
         gb.db.commit()
 
 
-def autograde(course, assignment, workers=None, force=False, limits=None, progress=True):
-    """Grade every submission of ``assignment`` not graded yet (all with ``force``).
+def autograde(course, assignments, workers=None, force=False, limits=None, progress=True):
+    """Grade every submission of ``assignments`` (one name or several) not graded yet (all
+    with ``force``), all in one pool of workers.
 
-    Returns ``{student: record}`` for the submissions graded in this run."""
+    Returns ``{(assignment, student): record}`` for the submissions graded in this run."""
     limits = limits or Limits()
-    sources = course.source_notebooks(assignment)
-    ensure_in_gradebook(course, assignment)
+    names = [assignments] if isinstance(assignments, str) else list(assignments)
     secret = course.heldout_secret()
     todo = []
-    for student, _, folder in course.submissions(assignment):
-        digest = fingerprint(folder)
-        old = course.record(student, assignment)
-        if force or not old or old.get("fingerprint") != digest:
-            todo.append((student, folder, digest))
+    for assignment in names:
+        sources = course.source_notebooks(assignment)
+        ensure_in_gradebook(course, assignment)
+        for student, _, folder in course.submissions(assignment):
+            digest = fingerprint(folder)
+            old = course.record(student, assignment)
+            if force or not old or old.get("fingerprint") != digest:
+                todo.append((assignment, sources, student, folder, digest))
     workers = max(1, workers or os.cpu_count() or 1)
     done = {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))),
                              mp_context=context) as pool:
         futures = {pool.submit(_job, sources, folder, course.autograded / student / assignment,
-                               limits, secret): (student, digest)
-                   for student, folder, digest in todo}
-        bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="submission",
+                               limits, secret): (assignment, student, digest)
+                   for assignment, sources, student, folder, digest in todo}
+        bar = tqdm(total=len(todo), desc=f"grading {', '.join(names)}", unit="submission",
                    disable=not progress)
         for future in as_completed(futures):
-            student, digest = futures[future]
+            assignment, student, digest = futures[future]
             record = {"student_id": student, "assignment": assignment, **future.result(),
                       "fingerprint": digest, "limits": asdict(limits),
                       "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
             save(course, student, assignment, record)
-            done[student] = record
-            bar.set_postfix_str(f"{student}: {record['score']:g}/{record['max_score']:g}")
+            done[assignment, student] = record
+            bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"
+                                f"/{record['max_score']:g}")
             bar.update()
         bar.close()
     return done
