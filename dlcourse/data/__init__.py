@@ -6,7 +6,8 @@ Three families, all returning ``float32`` features (images in ``[0, 1]``, channe
   ``wine``, ``iris``, ``digits``), and :func:`load_digit_images` for the 8x8 digits as images;
 - real photographs bundled in scikit-image and scikit-learn: :func:`load_photo`,
   :func:`load_textures` (crops of brick, grass and gravel), :func:`load_faces`
-  (small face / non-face set);
+  (small face / non-face set), and :func:`clutter_backgrounds`, cluttered backgrounds cut
+  from them for the procedural images;
 - tabular problems drawn from a seed: :func:`load_synthetic` (``curve``, ``friedman``,
   ``spirals``, ``spirals3``) and their generators :func:`make_curve`, :func:`make_friedman`,
   :func:`make_spirals`, from which fresh rows can always be drawn;
@@ -18,6 +19,7 @@ Three families, all returning ``float32`` features (images in ``[0, 1]``, channe
 call returns the same bytes on every machine.
 """
 
+from dlcourse.data.backgrounds import clutter_backgrounds
 from dlcourse.data.photos import PHOTOS, load_faces, load_photo, load_textures
 from dlcourse.data.shapes import SHAPE_CLASSES, load_shapes, make_shapes
 from dlcourse.data.splits import SPLITS
@@ -39,6 +41,7 @@ __all__ = [
     "TABLES",
     "VEHICLE_CLASSES",
     "Table",
+    "clutter_backgrounds",
     "load_digit_images",
     "load_faces",
     "load_photo",
