@@ -7,7 +7,8 @@ Three families, all returning ``float32`` features (images in ``[0, 1]``, channe
 - real photographs bundled in scikit-image and scikit-learn: :func:`load_photo`,
   :func:`load_textures` (crops of brick, grass and gravel), :func:`load_faces`
   (small face / non-face set), and :func:`clutter_backgrounds`, cluttered backgrounds cut
-  from them for the procedural images;
+  from them for the procedural images; :func:`photo_crops` (random gray crops, from a
+  seed) and :func:`make_filter_pairs` (crops and the same crops through a 3x3 filter);
 - tabular problems drawn from a seed: :func:`load_synthetic` (``curve``, ``friedman``,
   ``spirals``, ``spirals3``) and their generators :func:`make_curve`, :func:`make_friedman`,
   :func:`make_spirals`, from which fresh rows can always be drawn;
@@ -20,7 +21,14 @@ call returns the same bytes on every machine.
 """
 
 from dlcourse.data.backgrounds import clutter_backgrounds
-from dlcourse.data.photos import PHOTOS, load_faces, load_photo, load_textures
+from dlcourse.data.photos import (
+    PHOTOS,
+    load_faces,
+    load_photo,
+    load_textures,
+    make_filter_pairs,
+    photo_crops,
+)
 from dlcourse.data.shapes import SHAPE_CLASSES, load_shapes, make_shapes
 from dlcourse.data.splits import SPLITS
 from dlcourse.data.synthetic import (
@@ -51,8 +59,10 @@ __all__ = [
     "load_textures",
     "load_vehicles",
     "make_curve",
+    "make_filter_pairs",
     "make_friedman",
     "make_shapes",
     "make_spirals",
     "make_vehicles",
+    "photo_crops",
 ]

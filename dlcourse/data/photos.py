@@ -1,5 +1,6 @@
 """Real photographs bundled in scikit-image and scikit-learn (no download needed)."""
 
+import functools
 import warnings
 
 import numpy as np
@@ -104,3 +105,68 @@ def load_faces(split="train"):
     labels = np.repeat(np.asarray([1, 0], dtype=np.int64), len(images) // 2)
     rows = split_indices(labels, split, stratify=True)
     return np.ascontiguousarray(images[rows, :, :, None]), labels[rows]
+
+
+@functools.lru_cache(maxsize=2)
+def _gray_photos(names):
+    photos = tuple(load_photo(name, gray=True) for name in names)
+    for photo in photos:
+        photo.setflags(write=False)
+    return photos
+
+
+def photo_crops(n, size=32, seed=0, grain=0.0, photos=None):
+    """``n`` random gray ``size`` x ``size`` crops of the bundled photographs.
+
+    Each crop comes from a photograph picked at random (from every photo of ``PHOTOS``, or
+    from the names in ``photos``), at a random position. ``grain`` adds Gaussian noise of
+    that standard deviation to every pixel (then clips to ``[0, 1]``), like the grain of a
+    film: neighbouring pixels then differ a little even in smooth regions. Returns
+    ``float32`` images ``(n, size, size, 1)`` in ``[0, 1]``; the same seed gives the same
+    crops.
+    """
+    names = tuple(sorted(PHOTOS) if photos is None else photos)
+    unknown = sorted(set(names) - set(PHOTOS))
+    if unknown or not names:
+        raise ValueError(f"unknown photos {unknown}; choose among {sorted(PHOTOS)}")
+    sources = _gray_photos(names)
+    if size > min(min(p.shape) for p in sources):
+        raise ValueError(f"size {size} is larger than the smallest photo")
+    rng = np.random.default_rng(seed)
+    crops = np.empty((n, size, size), dtype=np.float32)
+    for i, which in enumerate(rng.integers(0, len(sources), n)):
+        photo = sources[which]
+        top = rng.integers(0, photo.shape[0] - size + 1)
+        left = rng.integers(0, photo.shape[1] - size + 1)
+        crops[i] = photo[top : top + size, left : left + size]
+    if grain:
+        crops = np.clip(crops + rng.normal(0.0, grain, crops.shape), 0.0, 1.0)
+    return np.ascontiguousarray(crops[..., None], dtype=np.float32)
+
+
+# The filter exercise 8 asks the learner to discover by training a Conv2D: a relief
+# ("emboss") filter, light on one side of every edge and dark on the other, on middle gray.
+_MYSTERY_KERNEL = np.array([[-1.0, -0.5, 0.0], [-0.5, 0.0, 0.5], [0.0, 0.5, 1.0]])
+_MYSTERY_BIAS = 0.5
+
+
+def make_filter_pairs(n, size=32, seed=0, kernel=None, bias=None, grain=0.1):
+    """Images and the same images after a fixed filter: data to learn a kernel from.
+
+    ``X`` are ``photo_crops(n, size, seed, grain)``, shape ``(n, size, size, 1)``; ``Y`` is
+    each crop correlated with ``kernel`` (a ``(k, k)`` array, "valid": no padding), plus
+    ``bias``, shape ``(n, size - k + 1, size - k + 1, 1)``: exactly what a ``Conv2D(1, k)``
+    layer with that kernel and bias computes. Without ``kernel`` (and ``bias``) the filter
+    is the 3x3 one exercise 8 asks you to discover by training; try before you read it here.
+    """
+    if kernel is None:
+        if bias is not None:
+            raise ValueError("a bias needs its kernel")
+        kernel, bias = _MYSTERY_KERNEL, _MYSTERY_BIAS
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > size:
+        raise ValueError(f"expected a square (k, k) kernel with k <= size, got {kernel.shape}")
+    X = photo_crops(n, size=size, seed=seed, grain=grain)
+    windows = np.lib.stride_tricks.sliding_window_view(X[..., 0], kernel.shape, axis=(1, 2))
+    Y = np.einsum("nijuv,uv->nij", windows.astype(np.float64), kernel) + float(bias or 0)
+    return X, np.ascontiguousarray(Y[..., None], dtype=np.float32)
