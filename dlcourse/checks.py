@@ -165,3 +165,116 @@ def check_below(what, found, limit, hint=None):
     if not value < float(limit):
         fail(what, f"below {limit}", f"{value:.4g}", hint)
     passed(f"{what} is {value:.4g} (below {limit})")
+
+
+# ------------------------------------------------ classifiers on a pretrained convolutional base
+
+
+def leaf_layers(model):
+    """The layers of a model with nested models opened up (and no ``InputLayer``): the same
+    list whether a base was put in a model whole or layer by layer."""
+    import keras
+
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += leaf_layers(layer)
+        elif type(layer).__name__ != "InputLayer":
+            found.append(layer)
+    return found
+
+
+def _same_weights(found, expected):
+    return len(found) == len(expected) and all(
+        np.shape(f) == np.shape(e) and np.array_equal(np.asarray(f), np.asarray(e))
+        for f, e in zip(found, expected, strict=True)
+    )
+
+
+def _parameter_count(weights):
+    return sum(int(np.prod(np.shape(w))) for w in weights)
+
+
+def check_frozen_base(base, expected_weights, hint=None):
+    """Check a pretrained base: a Keras model with no trainable weights (frozen as a whole
+    or layer by layer) whose weights equal ``expected_weights`` exactly."""
+    import keras
+
+    if not isinstance(base, keras.Model):
+        fail("the base", "a Keras model", type(base).__name__, hint)
+    trainable = _parameter_count(base.trainable_weights)
+    if trainable:
+        fail("the trainable parameters of the base", "0 (a frozen base)", f"{trainable:,}", hint)
+    if not _same_weights(base.get_weights(), expected_weights):
+        fail("the base's weights", "the course's pretrained weights, unchanged",
+             "other weights (random, or changed by training)", hint)
+    passed(f"the base is frozen ({_parameter_count(expected_weights):,} non-trainable"
+           " parameters) and holds the pretrained weights")
+
+
+def _head_steps(layers):
+    """``(class name, units, activation)`` per step of a head, an activation layer (``ReLU()``,
+    ``Activation(...)``) merged into the ``Dense`` layer before it."""
+    steps = []
+    for layer in layers:
+        name, units, activation = layer_summary(layer)
+        if name == "ReLU":
+            config = layer.get_config()
+            plain = (config.get("max_value") is None and not config.get("negative_slope")
+                     and not config.get("threshold"))
+            name, activation = "Activation", "relu" if plain else "a clipped or leaky ReLU"
+        if name == "Activation" and steps and steps[-1][0] == "Dense" \
+                and steps[-1][2] == "linear":
+            steps[-1] = ("Dense", steps[-1][1], activation)
+        else:
+            steps.append((name, units, activation))
+    return steps
+
+
+def check_head_on_base(model, reference_base, images, units, hint=None):
+    """Check a classifier made of ``reference_base`` (its architecture and weights, nested or
+    layer by layer), then ``Flatten``, ``Dense(units, activation="relu")`` and
+    ``Dense(1, activation="sigmoid")``, as a Sequential or a functional model.
+
+    The structure is read through public APIs, then the computation is checked: on
+    ``images`` the model must output ``sigmoid(relu(flatten(base(x)) W1 + b1) W2 + b2)``
+    with the weights of its own two ``Dense`` layers.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
+    reference_layers = leaf_layers(reference_base)
+    layers = leaf_layers(model)
+    k = len(reference_layers)
+    want = [type(layer).__name__ for layer in reference_layers]
+    got = [type(layer).__name__ for layer in layers[:k]]
+    if got != want:
+        fail("the layers of the base at the start of the model", want, got, hint)
+    base_weights = [w for layer in layers[:k] for w in layer.get_weights()]
+    if not _same_weights(base_weights, reference_base.get_weights()):
+        fail("the base's weights inside the model", "the course's pretrained weights",
+             "other weights", hint)
+    steps = _head_steps(layers[k:])
+    expected = [("Flatten", None, None), ("Dense", int(units), "relu"), ("Dense", 1, "sigmoid")]
+    if steps != expected:
+        fail("the head after the base", expected, steps, hint)
+    images = np.asarray(images, dtype=np.float32)
+    try:
+        output = np.asarray(model(images, training=False), dtype=np.float64)
+    except Exception as error:  # noqa: BLE001  (a model that cannot run gets a message)
+        fail("the model's output", "probabilities", f"an error: {error}", hint)
+    if output.shape != (len(images), 1):
+        fail("the output shape", (len(images), 1), output.shape, hint)
+    dense = [layer.get_weights() for layer in layers[k:] if type(layer).__name__ == "Dense"]
+    if any(len(weights) != 2 for weights in dense):
+        fail("the weights of each Dense layer", "a kernel and a bias", "something else", hint)
+    (w1, b1), (w2, b2) = dense
+    features = np.asarray(reference_base(images, training=False), dtype=np.float64)
+    hidden = np.maximum(features.reshape(len(images), -1) @ w1 + b1, 0)
+    by_hand = 1 / (1 + np.exp(-(hidden @ w2 + b2)))
+    if not np.allclose(output, by_hand, atol=1e-5):
+        worst = float(np.max(np.abs(output - by_hand)))
+        fail("the model's output", "sigmoid(relu(flatten(base(x)) W1 + b1) W2 + b2)",
+             f"a difference of {worst:.3g}", hint)
+    passed(f"the model is the base, Flatten, Dense({int(units)}, relu) and Dense(1, sigmoid)")
