@@ -8,6 +8,9 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
+
+_HIGHLIGHT = "#d62728"  # the window of a correlation and the output cell it fills
 
 
 def plot_learning_curves(history, metrics=None, title=None):
@@ -134,12 +137,12 @@ def show_predictions(images, labels, probabilities, class_names=("0", "1"), thre
     return fig
 
 
-def plot_kernels(kernels, ncols=8, annotate=None):
+def plot_kernels(kernels, ncols=8, annotate=None, titles=None):
     """Convolution kernels as images: red for positive weights, blue for negative.
 
     ``kernels`` is one ``(k, k)`` kernel, or a Conv2D kernel ``(k, k, channels, filters)``
     whose first input channel is shown for every filter. Small kernels are annotated with
-    their values.
+    their values; ``titles`` gives one title per kernel.
     """
     kernels = np.asarray(kernels, dtype=np.float32)
     if kernels.ndim == 2:
@@ -148,6 +151,8 @@ def plot_kernels(kernels, ncols=8, annotate=None):
         raise ValueError(f"expected a (k, k) or (k, k, in, out) kernel, got shape {kernels.shape}")
     filters = kernels[:, :, 0, :]
     count = filters.shape[-1]
+    if titles is not None and len(titles) != count:
+        raise ValueError(f"{count} kernels need {count} titles, got {len(titles)}")
     ncols = min(ncols, count)
     nrows = math.ceil(count / ncols)
     if annotate is None:
@@ -159,15 +164,22 @@ def plot_kernels(kernels, ncols=8, annotate=None):
         if i >= count:
             continue
         ax.imshow(filters[:, :, i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
         if annotate:
-            for (r, c), value in np.ndenumerate(filters[:, :, i]):
-                ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=8)
+            _write_values(ax, filters[:, :, i], limit)
     fig.tight_layout()
     return fig
 
 
-def plot_feature_maps(maps, ncols=8, max_maps=32, title=None):
-    """The channels of one activation tensor ``(h, w, c)`` (or ``(1, h, w, c)``) side by side."""
+def plot_feature_maps(maps, ncols=8, max_maps=32, title=None, titles=None, cmap=None,
+                      symmetric=False):
+    """The channels of one activation tensor ``(h, w, c)`` (or ``(1, h, w, c)``) side by side.
+
+    Each map has its own colour scale: ``magma`` from its lowest to its highest value, or,
+    with ``symmetric=True``, a scale centred on zero (red positive, blue negative, white
+    zero) that shows the sign a ReLU would cut. ``titles`` replaces the channel numbers.
+    """
     maps = np.asarray(maps, dtype=np.float32)
     if maps.ndim == 4:
         if maps.shape[0] != 1:
@@ -178,132 +190,178 @@ def plot_feature_maps(maps, ncols=8, max_maps=32, title=None):
     if maps.ndim != 3:
         raise ValueError(f"expected feature maps (h, w, channels), got shape {maps.shape}")
     count = min(maps.shape[-1], max_maps)
+    if titles is not None and len(titles) < count:
+        raise ValueError(f"{count} maps need {count} titles, got {len(titles)}")
+    if cmap is None:
+        cmap = "RdBu_r" if symmetric else "magma"
     ncols = min(ncols, count)
     nrows = math.ceil(count / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.5 * nrows), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i < count:
-            ax.imshow(maps[:, :, i], cmap="magma")
-            ax.set_title(str(i), fontsize=7)
+            limit = _robust_limit(maps[:, :, i])
+            scale = {"vmin": -limit, "vmax": limit} if symmetric else {}
+            ax.imshow(maps[:, :, i], cmap=cmap, **scale)
+            if titles is None:
+                ax.set_title(str(i), fontsize=7)
+            else:
+                ax.set_title(titles[i], fontsize=9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def show_arrays(arrays, titles=None, cmap="magma", annotate=None, windows=None, size=2.6,
-                vmin=None, vmax=None, title=None):
-    """Arrays side by side, each on its own colour scale: images, feature maps, pooled maps.
+def _valid_correlation(image, kernel):
+    """The "valid" 2-D correlation of a 2-D image with a (k, k) kernel, in float64."""
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
+    return np.einsum("ijuv,uv->ij", windows, kernel)
 
-    ``arrays`` is a list of 2-D arrays (``(h, w, 1)`` counts as 2-D; ``(h, w, 3)`` is shown
-    as a colour image). ``annotate`` writes each value in its cell (default: when every
-    array is at most 8 x 8). ``windows`` draws the borders of the pooling windows: one size
-    for every panel, or a list with one size (or ``None``) per panel. ``vmin`` and ``vmax``
-    fix one colour scale for all panels.
+
+def _number_grid(ax, values, fontsize=9):
+    """A table of numbers: thin grid lines, each value written in its cell."""
+    rows, cols = values.shape
+    ax.imshow(np.zeros((rows, cols)), cmap="Greys", vmin=0, vmax=1)
+    for (r, c), value in np.ndenumerate(values):
+        ax.text(c, r, f"{value:.3g}", ha="center", va="center", fontsize=fontsize)
+    for edge in range(1, rows):
+        ax.axhline(edge - 0.5, color="0.6", lw=0.8)
+    for edge in range(1, cols):
+        ax.axvline(edge - 0.5, color="0.6", lw=0.8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _frame(ax, top, left, height, width, colour=_HIGHLIGHT):
+    ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=True, lw=2.5,
+                           edgecolor=colour, facecolor=colour, alpha=0.18))
+    ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False, lw=2.5,
+                           edgecolor=colour))
+
+
+def plot_correlation_step(image, kernel, row=0, col=0, bias=0.0):
+    """One step of a 2-D correlation without padding ("valid"), as a table of numbers.
+
+    Three panels: the input with the ``k`` x ``k`` window that output cell ``(row, col)``
+    sees, the kernel, and the whole output with that cell framed; the title of the output
+    panel gives the cell's value: the sum of the products of kernel and window, plus
+    ``bias``. Keras' ``Conv2D`` computes exactly this output.
     """
-    arrays = [np.asarray(a, dtype=np.float32) for a in arrays]
-    if not arrays:
-        raise ValueError("no arrays to show")
-    arrays = [a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a for a in arrays]
-    for a in arrays:
-        if a.ndim != 2 and not (a.ndim == 3 and a.shape[-1] == 3):
-            raise ValueError(f"expected 2-D arrays or (h, w, 3) images, got shape {a.shape}")
-    count = len(arrays)
-    titles = list(titles) if titles is not None else [""] * count
-    if not isinstance(windows, (list, tuple)):
-        windows = [windows] * count
-    if len(titles) != count or len(windows) != count:
-        raise ValueError(f"{count} arrays need {count} titles and window sizes")
-    if annotate is None:
-        annotate = all(max(a.shape[:2]) <= 8 for a in arrays)
-    fig, axes = plt.subplots(1, count, figsize=(size * count, size + 0.3), squeeze=False)
-    for ax, a, text, window in zip(axes[0], arrays, titles, windows, strict=True):
-        picture = ax.imshow(a, cmap=None if a.ndim == 3 else cmap, vmin=vmin, vmax=vmax)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(text, fontsize=9)
-        if window:
-            for edge in range(window, a.shape[0], window):
-                ax.axhline(edge - 0.5, color="white", lw=1.5)
-            for edge in range(window, a.shape[1], window):
-                ax.axvline(edge - 0.5, color="white", lw=1.5)
-        if annotate and a.ndim == 2:
-            for (r, c), value in np.ndenumerate(a):
-                red, green, blue, _ = picture.cmap(picture.norm(value))
-                light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-                ax.text(c, r, f"{value:.3g}", ha="center", va="center", fontsize=9,
-                        color="black" if light else "white")
-    if title:
-        fig.suptitle(title)
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError("expected a 2-D image and a 2-D kernel")
+    k = kernel.shape[0]
+    if kernel.shape != (k, k) or k > min(image.shape):
+        raise ValueError(f"expected a square kernel that fits the image, got {kernel.shape}")
+    output = _valid_correlation(image, kernel) + bias
+    if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
+        raise ValueError(f"the output has shape {output.shape}: no cell ({row}, {col})")
+    widths = [image.shape[1], max(k, 2), output.shape[1]]
+    fig, axes = plt.subplots(1, 3, figsize=(0.5 * sum(widths) + 1.5, 0.5 * image.shape[0] + 0.9),
+                             gridspec_kw={"width_ratios": widths})
+    _number_grid(axes[0], image)
+    _frame(axes[0], row, col, k, k)
+    axes[0].set_title("input: the window", fontsize=10)
+    _number_grid(axes[1], kernel)
+    axes[1].set_title("kernel", fontsize=10)
+    _number_grid(axes[2], output)
+    _frame(axes[2], row, col, 1, 1)
+    axes[2].set_title(f"output[{row}, {col}] = {output[row, col]:.4g}", fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def plot_score_bars(scores, order=None, ylabel="score", title=None, width=9.0):
-    """Per-feature scores as bars, one colour per series, features side by side.
+def plot_kernel_effects(image, kernels, maps, titles=None, size=2.3):
+    """An image, kernels, and the feature map each kernel makes of the image.
 
-    ``scores`` maps a series name (an image, a class ...) to its scores, one per feature:
-    what global average pooling gives for each feature map. ``order`` lists the features to
-    show, in that order (default: all of them, in their own order); the x axis labels each
-    bar with its feature's index.
+    ``kernels`` is a list of ``(k, k)`` arrays or a Conv2D kernel ``(k, k, 1, n)``; ``maps``
+    the matching feature maps: a list of 2-D arrays, ``(h, w, n)`` or ``(1, h, w, n)``.
+    Top row: the kernels (red for positive weights, blue for negative, values written when
+    small); bottom row: the image, then each map in gray, from black (its lowest value) to
+    white (its highest).
     """
-    scores = {name: np.asarray(values, dtype=np.float64).ravel() for name, values in scores.items()}
-    if not scores:
-        raise ValueError("no scores to show")
-    lengths = {len(values) for values in scores.values()}
-    if len(lengths) != 1:
-        raise ValueError(f"every series needs the same number of scores, got {sorted(lengths)}")
-    order = np.arange(lengths.pop()) if order is None else np.asarray(order, dtype=int)
-    fig, ax = plt.subplots(figsize=(width, 3.0))
-    positions = np.arange(len(order))
-    bar = 0.8 / len(scores)
-    for k, (name, values) in enumerate(scores.items()):
-        ax.bar(positions + (k - (len(scores) - 1) / 2) * bar, values[order], width=bar,
-               label=name, color=f"C{k}")
-    ax.set_xticks(positions, [str(i) for i in order], fontsize=7 if len(order) > 24 else 9)
-    ax.set_xlim(-0.6, len(order) - 0.4)
-    ax.set_xlabel("feature map")
-    ax.set_ylabel(ylabel)
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
+    kernels = _as_list_of_2d(kernels, "kernels")
+    maps = _as_list_of_2d(maps, "maps")
+    if len(kernels) != len(maps):
+        raise ValueError(f"{len(kernels)} kernels but {len(maps)} feature maps")
+    titles = list(titles) if titles is not None else [""] * len(kernels)
+    if len(titles) != len(kernels):
+        raise ValueError(f"{len(kernels)} kernels need {len(kernels)} titles")
+    image = np.asarray(image, dtype=np.float32)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    count = len(kernels) + 1
+    fig, axes = plt.subplots(2, count, figsize=(size * count, 2.7 * size),
+                             gridspec_kw={"height_ratios": [1, 1.6]}, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    axes[1, 0].imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
+    axes[1, 0].set_title("image", fontsize=10)
+    for i, (kernel, fmap, text) in enumerate(zip(kernels, maps, titles, strict=True), start=1):
+        limit = float(np.abs(kernel).max()) or 1.0
+        axes[0, i].imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        if kernel.shape[0] <= 5:
+            _write_values(axes[0, i], kernel, limit)
+        axes[0, i].set_title(text, fontsize=10)
+        low, high = np.percentile(fmap, [0.5, 99.5])  # a few extreme pixels set no scale
+        axes[1, i].imshow(fmap, cmap="gray", vmin=low, vmax=max(high, low + 1e-6))
     fig.tight_layout()
     return fig
 
 
-def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, title=None):
-    """A heat map of per-feature scores: one row per image, one column per feature.
+def _write_values(ax, values, limit, fontsize=8):
+    """Each value in its cell, white on the darkest colours of a diverging scale."""
+    for (r, c), value in np.ndenumerate(values):
+        colour = "white" if abs(value) > 0.6 * limit else "black"
+        ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=fontsize, color=colour)
 
-    ``scores`` is ``(n, features)`` (what ``GlobalAveragePooling2D`` gives for ``n``
-    images) and ``labels`` the ``n`` class labels: the rows are grouped by class, with a
-    line between the groups. ``order`` lists the features (columns) to show, in that order.
+
+def _robust_limit(values):
+    """A symmetric colour limit that a few extreme values do not set."""
+    values = np.abs(values)
+    return float(np.percentile(values, 99.5)) or float(values.max()) or 1.0
+
+
+def _as_list_of_2d(arrays, what):
+    if isinstance(arrays, (list, tuple)):
+        arrays = [np.asarray(a, dtype=np.float32) for a in arrays]
+        arrays = [a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a for a in arrays]
+    else:
+        arrays = np.asarray(arrays, dtype=np.float32)
+        if arrays.ndim == 4:  # a Conv2D kernel (k, k, 1, n) or a batch of one (1, h, w, n)
+            arrays = arrays[:, :, 0, :] if arrays.shape[0] != 1 else arrays[0]
+        if arrays.ndim == 2:
+            arrays = arrays[..., None]
+        arrays = [arrays[..., i] for i in range(arrays.shape[-1])] if arrays.ndim == 3 else []
+    if not arrays or any(a.ndim != 2 for a in arrays):
+        raise ValueError(f"expected {what} as 2-D arrays, got {[a.shape for a in arrays]}")
+    return arrays
+
+
+def plot_relu_effect(maps, titles=None, size=2.4):
+    """Feature maps before and after ReLU, one column per map.
+
+    ``maps`` is a list of 2-D arrays, or ``(h, w, n)`` / ``(1, h, w, n)``. Top row: each map
+    on a scale centred on zero (red positive, blue negative, white zero); bottom row:
+    ``max(map, 0)`` on the same scale, titled with the share of its values that are zero.
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    labels = np.asarray(labels).ravel()
-    if scores.ndim != 2 or len(scores) != len(labels):
-        raise ValueError(f"expected (n, features) scores and n labels, got {scores.shape}"
-                         f" and {labels.shape}")
-    order = np.arange(scores.shape[1]) if order is None else np.asarray(order, dtype=int)
-    rows = np.argsort(labels, kind="stable")
-    fig, ax = plt.subplots(figsize=(9, 0.12 * len(rows) + 1.2))
-    picture = ax.imshow(scores[rows][:, order], aspect="auto", cmap="viridis",
-                        interpolation="nearest")
-    fig.colorbar(picture, ax=ax, label="score", fraction=0.03, pad=0.01)
-    sorted_labels = labels[rows]
-    ticks = []
-    for value in np.unique(sorted_labels):
-        where = np.flatnonzero(sorted_labels == value)
-        ticks.append(((where[0] + where[-1]) / 2, class_names[int(value)]))
-        if where[0] > 0:
-            ax.axhline(where[0] - 0.5, color="white", lw=2)
-    ax.set_yticks([t for t, _ in ticks], [name for _, name in ticks])
-    step = max(1, len(order) // 16)
-    ax.set_xticks(np.arange(0, len(order), step), [str(i) for i in order[::step]], fontsize=8)
-    ax.set_xlabel("feature map")
-    if title:
-        ax.set_title(title)
+    maps = _as_list_of_2d(maps, "maps")
+    titles = list(titles) if titles is not None else [""] * len(maps)
+    if len(titles) != len(maps):
+        raise ValueError(f"{len(maps)} maps need {len(maps)} titles")
+    fig, axes = plt.subplots(2, len(maps), figsize=(size * len(maps), 2 * size + 0.4),
+                             squeeze=False)
+    for i, (fmap, text) in enumerate(zip(maps, titles, strict=True)):
+        limit = _robust_limit(fmap)
+        detected = np.maximum(fmap, 0)
+        axes[0, i].imshow(fmap, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[0, i].set_title(f"{text}\nbefore ReLU" if text else "before ReLU", fontsize=9)
+        axes[1, i].imshow(detected, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[1, i].set_title(f"after ReLU: {np.mean(detected == 0):.0%} zeros", fontsize=9)
+    for ax in axes.ravel():
+        ax.axis("off")
     fig.tight_layout()
     return fig
 
