@@ -213,6 +213,54 @@ def plot_feature_maps(maps, ncols=8, max_maps=32, title=None, titles=None, cmap=
     return fig
 
 
+def show_arrays(arrays, titles=None, cmap="magma", annotate=None, windows=None, size=2.6,
+                vmin=None, vmax=None, title=None):
+    """Arrays side by side, each on its own colour scale: images, feature maps, pooled maps.
+
+    ``arrays`` is a list of 2-D arrays (``(h, w, 1)`` counts as 2-D; ``(h, w, 3)`` is shown
+    as a colour image). ``annotate`` writes each value in its cell (default: when every
+    array is at most 8 x 8). ``windows`` draws the borders of the pooling windows: one size
+    for every panel, or a list with one size (or ``None``) per panel. ``vmin`` and ``vmax``
+    fix one colour scale for all panels.
+    """
+    arrays = [np.asarray(a, dtype=np.float32) for a in arrays]
+    if not arrays:
+        raise ValueError("no arrays to show")
+    arrays = [a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a for a in arrays]
+    for a in arrays:
+        if a.ndim != 2 and not (a.ndim == 3 and a.shape[-1] == 3):
+            raise ValueError(f"expected 2-D arrays or (h, w, 3) images, got shape {a.shape}")
+    count = len(arrays)
+    titles = list(titles) if titles is not None else [""] * count
+    if not isinstance(windows, (list, tuple)):
+        windows = [windows] * count
+    if len(titles) != count or len(windows) != count:
+        raise ValueError(f"{count} arrays need {count} titles and window sizes")
+    if annotate is None:
+        annotate = all(max(a.shape[:2]) <= 8 for a in arrays)
+    fig, axes = plt.subplots(1, count, figsize=(size * count, size + 0.3), squeeze=False)
+    for ax, a, text, window in zip(axes[0], arrays, titles, windows, strict=True):
+        picture = ax.imshow(a, cmap=None if a.ndim == 3 else cmap, vmin=vmin, vmax=vmax)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(text, fontsize=9)
+        if window:
+            for edge in range(window, a.shape[0], window):
+                ax.axhline(edge - 0.5, color="white", lw=1.5)
+            for edge in range(window, a.shape[1], window):
+                ax.axvline(edge - 0.5, color="white", lw=1.5)
+        if annotate and a.ndim == 2:
+            for (r, c), value in np.ndenumerate(a):
+                red, green, blue, _ = picture.cmap(picture.norm(value))
+                light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+                ax.text(c, r, f"{value:.3g}", ha="center", va="center", fontsize=9,
+                        color="black" if light else "white")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def _valid_correlation(image, kernel):
     """The "valid" 2-D correlation of a 2-D image with a (k, k) kernel, in float64."""
     windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
@@ -362,6 +410,74 @@ def plot_relu_effect(maps, titles=None, size=2.4):
         axes[1, i].set_title(f"after ReLU: {np.mean(detected == 0):.0%} zeros", fontsize=9)
     for ax in axes.ravel():
         ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_score_bars(scores, order=None, ylabel="score", title=None, width=9.0):
+    """Per-feature scores as bars, one colour per series, features side by side.
+
+    ``scores`` maps a series name (an image, a class ...) to its scores, one per feature:
+    what global average pooling gives for each feature map. ``order`` lists the features to
+    show, in that order (default: all of them, in their own order); the x axis labels each
+    bar with its feature's index.
+    """
+    scores = {name: np.asarray(values, dtype=np.float64).ravel() for name, values in scores.items()}
+    if not scores:
+        raise ValueError("no scores to show")
+    lengths = {len(values) for values in scores.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"every series needs the same number of scores, got {sorted(lengths)}")
+    order = np.arange(lengths.pop()) if order is None else np.asarray(order, dtype=int)
+    fig, ax = plt.subplots(figsize=(width, 3.0))
+    positions = np.arange(len(order))
+    bar = 0.8 / len(scores)
+    for k, (name, values) in enumerate(scores.items()):
+        ax.bar(positions + (k - (len(scores) - 1) / 2) * bar, values[order], width=bar,
+               label=name, color=f"C{k}")
+    ax.set_xticks(positions, [str(i) for i in order], fontsize=7 if len(order) > 24 else 9)
+    ax.set_xlim(-0.6, len(order) - 0.4)
+    ax.set_xlabel("feature map")
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, title=None):
+    """A heat map of per-feature scores: one row per image, one column per feature.
+
+    ``scores`` is ``(n, features)`` (what ``GlobalAveragePooling2D`` gives for ``n``
+    images) and ``labels`` the ``n`` class labels: the rows are grouped by class, with a
+    line between the groups. ``order`` lists the features (columns) to show, in that order.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    labels = np.asarray(labels).ravel()
+    if scores.ndim != 2 or len(scores) != len(labels):
+        raise ValueError(f"expected (n, features) scores and n labels, got {scores.shape}"
+                         f" and {labels.shape}")
+    order = np.arange(scores.shape[1]) if order is None else np.asarray(order, dtype=int)
+    rows = np.argsort(labels, kind="stable")
+    fig, ax = plt.subplots(figsize=(9, 0.12 * len(rows) + 1.2))
+    picture = ax.imshow(scores[rows][:, order], aspect="auto", cmap="viridis",
+                        interpolation="nearest")
+    fig.colorbar(picture, ax=ax, label="score", fraction=0.03, pad=0.01)
+    sorted_labels = labels[rows]
+    ticks = []
+    for value in np.unique(sorted_labels):
+        where = np.flatnonzero(sorted_labels == value)
+        ticks.append(((where[0] + where[-1]) / 2, class_names[int(value)]))
+        if where[0] > 0:
+            ax.axhline(where[0] - 0.5, color="white", lw=2)
+    ax.set_yticks([t for t, _ in ticks], [name for _, name in ticks])
+    step = max(1, len(order) // 16)
+    ax.set_xticks(np.arange(0, len(order), step), [str(i) for i in order[::step]], fontsize=8)
+    ax.set_xlabel("feature map")
+    if title:
+        ax.set_title(title)
     fig.tight_layout()
     return fig
 

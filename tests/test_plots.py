@@ -379,3 +379,100 @@ def test_show_predictions_rejects_mismatched_inputs(labels, p, message):
 def test_show_predictions_rejects_no_images():
     with pytest.raises(ValueError, match="no images"):
         plots.show_predictions(np.zeros((0, 4, 4, 3)), [], [])
+
+
+# ---------------------------------------------------------------- arrays side by side (pooling)
+
+
+def test_show_arrays_one_panel_per_array_with_titles():
+    photo = np.random.default_rng(5).uniform(size=(12, 10))
+    maps = np.random.default_rng(6).uniform(size=(6, 5, 1))  # one channel counts as 2-D
+    fig = plots.show_arrays([photo, maps], titles=["photo", "pooled"], cmap="gray")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    np.testing.assert_allclose(fig.axes[0].images[0].get_array(), photo, rtol=1e-6)
+    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), maps[..., 0], rtol=1e-6)
+    assert [ax.get_title() for ax in fig.axes] == ["photo", "pooled"]
+    assert fig.axes[0].images[0].get_cmap().name == "gray"
+    assert not fig.axes[0].texts  # larger than 8 x 8: not annotated
+
+
+def test_show_arrays_annotates_small_arrays_and_draws_the_windows():
+    x = np.arange(16, dtype=np.float32).reshape(4, 4)
+    y = np.array([[5.0, 7.0], [13.0, 15.0]])
+    fig = plots.show_arrays([x, y], windows=[2, None])
+    first, second = fig.axes
+    assert [t.get_text() for t in first.texts] == [f"{v:g}" for v in range(16)]
+    assert len(second.texts) == 4
+    assert len(first.get_lines()) == 2  # one horizontal and one vertical window border
+    assert not second.get_lines()
+    # Text stays readable: dark on the light cells, light on the dark ones.
+    assert same_color(first.texts[0].get_color(), "white")  # magma is dark at the bottom
+    assert same_color(first.texts[15].get_color(), "black")
+
+
+def test_show_arrays_shares_a_colour_scale_and_shows_colour_images():
+    image = np.random.default_rng(7).uniform(size=(9, 9, 3))
+    fig = plots.show_arrays([image, np.zeros((9, 9))], vmin=0, vmax=2, windows=3,
+                            title="two panels")
+    assert fig.axes[0].images[0].get_array().shape == (9, 9, 3)
+    assert fig.axes[1].images[0].get_clim() == (0.0, 2.0)
+    assert len(fig.axes[1].get_lines()) == 4  # borders at 3 and 6, both ways
+    assert fig._suptitle.get_text() == "two panels"
+
+
+@pytest.mark.parametrize("arrays, titles, message", [
+    ([], None, "no arrays"),
+    ([np.zeros((2, 3, 4))], None, "2-D arrays"),
+    ([np.zeros((2, 2)), np.zeros((2, 2))], ["only one"], "2 arrays need 2 titles"),
+])
+def test_show_arrays_rejects_bad_input(arrays, titles, message):
+    with pytest.raises(ValueError, match=message):
+        plots.show_arrays(arrays, titles=titles)
+
+
+# ---------------------------------------------------------------- per-feature scores (GAP)
+
+
+def test_plot_score_bars_one_bar_per_series_and_feature():
+    car, truck = np.array([0.1, 0.5, 0.2]), np.array([0.4, 0.1, 0.3])
+    fig = plots.plot_score_bars({"car": car, "truck": truck}, title="scores")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    np.testing.assert_allclose(heights, [*car, *truck])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["car", "truck"]
+    assert ax.get_title() == "scores"
+
+
+def test_plot_score_bars_in_a_given_order():
+    fig = plots.plot_score_bars({"a": [1.0, 2.0, 3.0, 4.0]}, order=[3, 0])
+    ax = fig.axes[0]
+    assert [patch.get_height() for patch in ax.patches] == [4.0, 1.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "0"]
+
+
+@pytest.mark.parametrize("scores", [{}, {"a": [1.0, 2.0], "b": [1.0]}])
+def test_plot_score_bars_rejects_bad_input(scores):
+    with pytest.raises(ValueError):
+        plots.plot_score_bars(scores)
+
+
+def test_plot_feature_scores_groups_the_rows_by_class():
+    scores = np.arange(12, dtype=np.float64).reshape(4, 3)
+    labels = np.array([1, 0, 1, 0])
+    fig = plots.plot_feature_scores(scores, labels, class_names=("car", "truck"),
+                                    order=[2, 0, 1], title="heat map")
+    ax = fig.axes[0]
+    shown = ax.images[0].get_array()
+    np.testing.assert_array_equal(shown, scores[[1, 3, 0, 2]][:, [2, 0, 1]])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["car", "truck"]
+    assert len(ax.get_lines()) == 1  # the line between the classes
+    assert ax.get_title() == "heat map"
+    assert len(fig.axes) == 2  # and a colour bar
+
+
+def test_plot_feature_scores_rejects_mismatched_labels():
+    with pytest.raises(ValueError, match="n labels"):
+        plots.plot_feature_scores(np.zeros((3, 4)), [0, 1])
