@@ -1,6 +1,6 @@
 """Every data set of the course: offline, deterministic, with fixed splits.
 
-Three families, all returning ``float32`` features (images in ``[0, 1]``, channels last):
+Several families, all returning ``float32`` features (images in ``[0, 1]``, channels last):
 
 - tables bundled in scikit-learn: :func:`load_table` (``diabetes``, ``breast_cancer``,
   ``wine``, ``iris``, ``digits``), and :func:`load_digit_images` for the 8x8 digits as images;
@@ -13,14 +13,19 @@ Three families, all returning ``float32`` features (images in ``[0, 1]``, channe
   ``spirals``, ``spirals3``) and their generators :func:`make_curve`, :func:`make_friedman`,
   :func:`make_spirals`, from which fresh rows can always be drawn;
 - procedural images drawn from a seed: :func:`make_vehicles` / :func:`load_vehicles`
-  (car vs truck silhouettes) and :func:`make_shapes` / :func:`load_shapes`
-  (circles, squares, triangles).
+  (cars and trucks in cluttered, partly hidden, unevenly lit scenes, with their bounding
+  boxes and a choice of direction) and :func:`make_shapes` / :func:`load_shapes`
+  (circles, squares, triangles);
+- folders of image files, one sub-folder per class (your own photographs, or generated
+  images saved with :func:`save_image_folder`): :func:`load_image_folder`, through
+  ``keras.utils.image_dataset_from_directory``.
 
 ``split`` is always one of ``"train"``, ``"validation"``, ``"test"`` or ``"all"``; the same
 call returns the same bytes on every machine.
 """
 
 from dlcourse.data.backgrounds import clutter_backgrounds
+from dlcourse.data.folders import load_image_folder, save_image_folder
 from dlcourse.data.photos import (
     PHOTOS,
     load_faces,
@@ -39,9 +44,10 @@ from dlcourse.data.synthetic import (
     make_spirals,
 )
 from dlcourse.data.tables import TABLES, Table, load_digit_images, load_table
-from dlcourse.data.vehicles import VEHICLE_CLASSES, load_vehicles, make_vehicles
+from dlcourse.data.vehicles import FACINGS, VEHICLE_CLASSES, load_vehicles, make_vehicles
 
 __all__ = [
+    "FACINGS",
     "PHOTOS",
     "SHAPE_CLASSES",
     "SPLITS",
@@ -52,6 +58,7 @@ __all__ = [
     "clutter_backgrounds",
     "load_digit_images",
     "load_faces",
+    "load_image_folder",
     "load_photo",
     "load_shapes",
     "load_synthetic",
@@ -64,5 +71,6 @@ __all__ = [
     "make_shapes",
     "make_spirals",
     "make_vehicles",
+    "save_image_folder",
     "photo_crops",
 ]

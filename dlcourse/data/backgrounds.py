@@ -60,7 +60,7 @@ def _short_side(size):
     return max(96, int(2.5 * size))
 
 
-def photo_crops(rng, m, size):
+def background_crops(rng, m, size):
     """``m`` random crops of the bundled photographs, ``(m, size, size, 3)`` ``float32``.
 
     Each crop has its own photograph, position, scale (25 % to 85 % of the photograph's
@@ -160,7 +160,7 @@ def cluttered_scene(rng, m, size):
     Image sets that draw their own objects add layers, then call
     ``layers.paint(canvas, texture)`` once for everything.
     """
-    canvas = photo_crops(rng, m, size)
+    canvas = background_crops(rng, m, size)
     # A second view of the same crop (turned upside down and mirrored) textures the clutter.
     texture = canvas[:, ::-1, ::-1]
     texture = (texture[..., 0] + texture[..., 1] + texture[..., 2]) * np.float32(1 / 3)
