@@ -278,3 +278,122 @@ def check_head_on_base(model, reference_base, images, units, hint=None):
         fail("the model's output", "sigmoid(relu(flatten(base(x)) W1 + b1) W2 + b2)",
              f"a difference of {worst:.3g}", hint)
     passed(f"the model is the base, Flatten, Dense({int(units)}, relu) and Dense(1, sigmoid)")
+
+
+# ------------------------------------------------ convolutional layers (chapter 8)
+
+
+def _pair(value):
+    """A kernel size or stride given as ``3`` or ``(3, 3)``, as a tuple of two ints."""
+    value = tuple(value) if isinstance(value, (list, tuple)) else (value, value)
+    return tuple(int(plain_number(v)) for v in value)
+
+
+def _activation_of(layer):
+    """The activation a layer applies, by name ("relu", "linear" ...)."""
+    if type(layer).__name__ == "ReLU":
+        config = layer.get_config()
+        plain = (config.get("max_value") is None and not config.get("negative_slope")
+                 and not config.get("threshold"))
+        return "relu" if plain else "a clipped or leaky ReLU"
+    return layer_summary(layer)[2]
+
+
+def conv_steps(model):
+    """The steps of a convolutional model, read through public Keras APIs.
+
+    A ``Conv2D`` layer becomes ``("Conv2D", settings)`` with ``filters``, ``kernel_size`` and
+    ``strides`` as pairs, ``padding`` and ``activation``; an activation layer right after it
+    (``ReLU()``, ``Activation("relu")``) is merged into it, so every spelling of "a
+    convolution with a ReLU" reads the same. Any other layer is ``(class name, {})``.
+    """
+    steps = []
+    for layer in leaf_layers(model):
+        name = type(layer).__name__
+        if name == "Conv2D":
+            config = layer.get_config()
+            settings = {
+                "filters": int(config["filters"]),
+                "kernel_size": _pair(config["kernel_size"]),
+                "strides": _pair(config["strides"]),
+                "padding": str(config["padding"]).lower(),
+                "activation": _activation_of(layer),
+            }
+            if _pair(config.get("dilation_rate", 1)) != (1, 1) or config.get("groups", 1) != 1:
+                settings["other"] = "a dilation rate or groups"
+            steps.append((name, settings, layer))
+        elif name in ("ReLU", "Activation") and steps and steps[-1][0] == "Conv2D" \
+                and steps[-1][1]["activation"] == "linear":
+            steps[-1][1]["activation"] = _activation_of(layer)
+        else:
+            steps.append((name, {}, layer))
+    return [(name, settings) for name, settings, _ in steps], [s[2] for s in steps]
+
+
+def conv2d_by_hand(x, kernel, bias=None, strides=1, padding="valid"):
+    """What ``Conv2D`` computes, in NumPy: ``x`` is ``(n, h, w, c)``, ``kernel``
+    ``(kh, kw, c, filters)``; a correlation (the kernel is not flipped), summed over the
+    input channels, plus one bias per filter. ``padding="same"`` pads as Keras does."""
+    x = np.asarray(x, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    (kh, kw), (sh, sw) = kernel.shape[:2], _pair(strides)
+    if padding == "same":
+        pads = []
+        for size, k, s in ((x.shape[1], kh, sh), (x.shape[2], kw, sw)):
+            total = max((-(-size // s) - 1) * s + k - size, 0)
+            pads.append((total // 2, total - total // 2))
+        x = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+    out = np.einsum("nijcuv,uvcf->nijf", windows, kernel, optimize=True)
+    return out if bias is None else out + np.asarray(bias, dtype=np.float64)
+
+
+def check_conv_stack(model, expected, input_shape, hint=None):
+    """Check a model made of ``Conv2D`` layers, as a Sequential or a functional model.
+
+    ``expected`` has one dict per layer: ``filters``, ``kernel_size`` (``3`` or ``(3, 3)``),
+    ``activation`` (``"relu"`` or ``"linear"``) and, when not the defaults, ``strides`` (1)
+    and ``padding`` ("valid"). A separate ``ReLU()`` or ``Activation("relu")`` layer after a
+    convolution counts as its activation. Then the computation is checked: on random inputs
+    of ``input_shape`` (without the batch axis) the model must output what
+    :func:`conv2d_by_hand` computes with the model's own weights.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
+    want = [("Conv2D", {"filters": int(e["filters"]), "kernel_size": _pair(e["kernel_size"]),
+                        "strides": _pair(e.get("strides", 1)),
+                        "padding": e.get("padding", "valid"), "activation": e["activation"]})
+            for e in expected]
+    steps, layers = conv_steps(model)
+    if [s[0] for s in steps] != [w[0] for w in want]:
+        fail("the layers", [w[0] for w in want], [s[0] for s in steps], hint)
+    for i, (got, exp) in enumerate(zip(steps, want, strict=True)):
+        for key, value in exp[1].items():
+            if got[1].get(key) != value:
+                fail(f"the {key} of convolution {i + 1}", repr(value), repr(got[1].get(key)), hint)
+        if "other" in got[1]:
+            fail(f"convolution {i + 1}", "a plain convolution", got[1]["other"], hint)
+    try:
+        got_input = as_shape(model.inputs[0].shape)[1:]
+    except (AttributeError, IndexError, ValueError):
+        got_input = "no input shape (the model has not been built)"
+    if got_input != tuple(input_shape):
+        fail("the input shape (without the batch axis)", tuple(input_shape), got_input, hint)
+    x = np.random.default_rng(8).uniform(size=(2, *input_shape)).astype(np.float32)
+    try:
+        output = np.asarray(model(x, training=False), dtype=np.float64)
+    except Exception as error:  # noqa: BLE001  (a model that cannot run gets a message)
+        fail("the model's output", "feature maps", f"an error: {error}", hint)
+    by_hand = x.astype(np.float64)
+    for (_, settings), layer in zip(steps, layers, strict=True):
+        weights = layer.get_weights()
+        by_hand = conv2d_by_hand(by_hand, weights[0], weights[1] if len(weights) > 1 else None,
+                                 settings["strides"], settings["padding"])
+        if settings["activation"] == "relu":
+            by_hand = np.maximum(by_hand, 0)
+    if output.shape != by_hand.shape or not np.allclose(output, by_hand, atol=1e-4, rtol=1e-4):
+        fail("the model's output", "the convolutions (and ReLUs) computed by hand",
+             f"another output of shape {output.shape}", hint)
+    passed(f"the model has the expected {len(want)} convolution(s)")

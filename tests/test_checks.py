@@ -296,3 +296,86 @@ def test_failure_message_without_hint_has_no_hint_line():
 def test_check_equal_rejects_a_string_answer():
     with pytest.raises(checks.CheckFailed):
         checks.check_equal("count", "3", 3)
+
+
+# ------------------------------------------------ convolutional layers (chapter 8)
+
+CONV_EXPECTED = [{"filters": 4, "kernel_size": 3, "activation": "relu"},
+                 {"filters": 2, "kernel_size": (2, 2), "activation": "linear"}]
+
+
+def conv_variants():
+    conv = keras.layers.Conv2D
+    inputs = keras.Input(shape=(9, 8, 3))
+    hidden = keras.layers.ReLU()(conv(4, (3, 3))(inputs))
+    functional = keras.Model(inputs, conv(2, 2)(hidden))
+    return {
+        "activation argument": keras.Sequential([keras.Input(shape=(9, 8, 3)),
+                                                 conv(4, 3, activation="relu"), conv(2, 2)]),
+        "ReLU layer": keras.Sequential([keras.Input(shape=(9, 8, 3)), conv(4, 3),
+                                        keras.layers.ReLU(), conv(2, (2, 2), padding="valid")]),
+        "Activation layer": keras.Sequential([keras.Input(shape=(9, 8, 3)),
+                                              conv(filters=4, kernel_size=[3, 3]),
+                                              keras.layers.Activation("relu"),
+                                              conv(2, 2, activation="linear")]),
+        "functional": functional,
+    }
+
+
+@pytest.mark.parametrize("variant", sorted(conv_variants()))
+def test_check_conv_stack_accepts_every_spelling(variant, capsys):
+    checks.check_conv_stack(conv_variants()[variant], CONV_EXPECTED, (9, 8, 3))
+    assert "2 convolution(s)" in assert_passed(capsys)
+
+
+@pytest.mark.parametrize(("layers", "message"), [
+    ([keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.Conv2D(3, 2)], "filters"),
+    ([keras.layers.Conv2D(4, 3), keras.layers.Conv2D(2, 2)], "activation"),
+    ([keras.layers.Conv2D(4, 3, activation="relu", padding="same"), keras.layers.Conv2D(2, 2)],
+     "padding"),
+    ([keras.layers.Conv2D(4, 3, activation="relu", strides=2), keras.layers.Conv2D(2, 2)],
+     "strides"),
+    ([keras.layers.Conv2D(4, 5, activation="relu"), keras.layers.Conv2D(2, 2)], "kernel_size"),
+    ([keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.ReLU(max_value=1.0),
+      keras.layers.Conv2D(2, 2)], "layers"),
+    ([keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.MaxPooling2D(),
+      keras.layers.Conv2D(2, 2)], "layers"),
+    ([keras.layers.Conv2D(4, 3, activation="relu", dilation_rate=2),
+      keras.layers.Conv2D(2, 2)], "plain convolution"),
+    ([keras.layers.Conv2D(4, 3, activation="relu")], "layers"),
+])
+def test_check_conv_stack_rejects_other_models(layers, message):
+    model = keras.Sequential([keras.Input(shape=(9, 8, 3)), *layers])
+    with pytest.raises(CheckFailed, match=message):
+        checks.check_conv_stack(model, CONV_EXPECTED, (9, 8, 3))
+
+
+def test_check_conv_stack_checks_the_input_shape_and_the_type():
+    model = conv_variants()["ReLU layer"]
+    with pytest.raises(CheckFailed, match="input shape"):
+        checks.check_conv_stack(model, CONV_EXPECTED, (8, 8, 3))
+    with pytest.raises(CheckFailed, match="keras.Model"):
+        checks.check_conv_stack(model.layers[0], CONV_EXPECTED, (9, 8, 3))
+
+
+@pytest.mark.parametrize("strides", [1, 2, 3])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("size", [(7, 7), (8, 5)])
+def test_conv2d_by_hand_equals_keras(strides, padding, size):
+    layer = keras.layers.Conv2D(3, (3, 2), strides=strides, padding=padding)
+    x = np.random.default_rng(9).normal(size=(2, *size, 2)).astype(np.float32)
+    expected = np.asarray(layer(x))
+    kernel, bias = layer.get_weights()
+    np.testing.assert_allclose(checks.conv2d_by_hand(x, kernel, bias, strides, padding),
+                               expected, atol=1e-5)
+
+
+def test_conv_steps_reads_conv_settings():
+    steps, layers = checks.conv_steps(conv_variants()["Activation layer"])
+    assert steps == [
+        ("Conv2D", {"filters": 4, "kernel_size": (3, 3), "strides": (1, 1), "padding": "valid",
+                    "activation": "relu"}),
+        ("Conv2D", {"filters": 2, "kernel_size": (2, 2), "strides": (1, 1), "padding": "valid",
+                    "activation": "linear"}),
+    ]
+    assert [type(layer).__name__ for layer in layers] == ["Conv2D", "Conv2D"]
