@@ -359,17 +359,25 @@ def plot_kernel_effects(image, kernels, maps, titles=None, size=2.3):
     return fig
 
 
+def _weight_text(value):
+    """A weight with at most two decimals: 0.11, -2, 0 (not -0.00012)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _write_values(ax, values, limit, fontsize=8):
     """Each value in its cell, white on the darkest colours of a diverging scale."""
     for (r, c), value in np.ndenumerate(values):
         colour = "white" if abs(value) > 0.6 * limit else "black"
-        ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=fontsize, color=colour)
+        ax.text(c, r, _weight_text(value), ha="center", va="center", fontsize=fontsize,
+                color=colour)
 
 
 def _robust_limit(values):
-    """A symmetric colour limit that a few extreme values do not set."""
+    """A symmetric colour limit that the few strongest values do not set (edges are sparse:
+    scaled to their maximum, most of a feature map would look blank)."""
     values = np.abs(values)
-    return float(np.percentile(values, 99.5)) or float(values.max()) or 1.0
+    return float(np.percentile(values, 98)) or float(values.max()) or 1.0
 
 
 def _as_list_of_2d(arrays, what):

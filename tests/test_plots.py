@@ -215,6 +215,12 @@ def test_plot_kernels_with_titles_and_readable_values():
         plots.plot_kernels(kernels, titles=["one"])
 
 
+def test_plot_kernels_writes_weights_with_two_decimals_at_most():
+    kernel = np.array([[-0.00012, 1 / 9], [5.0, -0.524]])
+    fig = plots.plot_kernels(kernel)
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == sorted(["0", "0.11", "5", "-0.52"])
+
+
 def test_plot_feature_maps_symmetric_scale_and_titles():
     maps = np.zeros((6, 6, 2), dtype=np.float32)
     maps[0, 0, 0], maps[1, 1, 0] = -3.0, 1.0
