@@ -15,7 +15,8 @@ Several families, all returning ``float32`` features (images in ``[0, 1]``, chan
 - procedural images drawn from a seed: :func:`make_vehicles` / :func:`load_vehicles`
   (cars and trucks in cluttered, partly hidden, unevenly lit scenes, with their bounding
   boxes and a choice of direction) and :func:`make_shapes` / :func:`load_shapes`
-  (circles, squares, triangles);
+  (circles, squares, triangles), and :func:`make_objects` / :func:`load_objects` (ten
+  classes of everyday objects in cluttered scenes, the source task of the pretrained base);
 - folders of image files, one sub-folder per class (your own photographs, or generated
   images saved with :func:`save_image_folder`): :func:`load_image_folder`, through
   ``keras.utils.image_dataset_from_directory``.
@@ -26,6 +27,7 @@ call returns the same bytes on every machine.
 
 from dlcourse.data.backgrounds import clutter_backgrounds
 from dlcourse.data.folders import load_image_folder, save_image_folder
+from dlcourse.data.objects import OBJECT_CLASSES, load_objects, make_objects
 from dlcourse.data.photos import (
     PHOTOS,
     load_faces,
@@ -48,6 +50,7 @@ from dlcourse.data.vehicles import FACINGS, VEHICLE_CLASSES, load_vehicles, make
 
 __all__ = [
     "FACINGS",
+    "OBJECT_CLASSES",
     "PHOTOS",
     "SHAPE_CLASSES",
     "SPLITS",
@@ -59,6 +62,7 @@ __all__ = [
     "load_digit_images",
     "load_faces",
     "load_image_folder",
+    "load_objects",
     "load_photo",
     "load_shapes",
     "load_synthetic",
@@ -68,6 +72,7 @@ __all__ = [
     "make_curve",
     "make_filter_pairs",
     "make_friedman",
+    "make_objects",
     "make_shapes",
     "make_spirals",
     "make_vehicles",
