@@ -153,19 +153,20 @@ def _check_batch(rng, m, size):
     return int(m), int(size)
 
 
-def cluttered_scene(rng, m, size):
+def cluttered_scene(rng, m, size, amount=1.0):
     """The pieces of :func:`clutter_backgrounds` before they are blended: the photo crops
     ``(m, size, size, 3)``, the clutter :class:`Layers` and the texture for them.
 
     Image sets that draw their own objects add layers, then call
-    ``layers.paint(canvas, texture)`` once for everything.
+    ``layers.paint(canvas, texture)`` once for everything. ``amount`` scales how likely
+    each piece of clutter is (see :func:`add_clutter`).
     """
     canvas = background_crops(rng, m, size)
     # A second view of the same crop (turned upside down and mirrored) textures the clutter.
     texture = canvas[:, ::-1, ::-1]
     texture = (texture[..., 0] + texture[..., 1] + texture[..., 2]) * np.float32(1 / 3)
     texture = 0.65 + 0.7 * (texture - texture[:, ::4, ::4].mean(axis=(1, 2), keepdims=True))
-    layers = add_clutter(rng, Layers(m, size), m, size)
+    layers = add_clutter(rng, Layers(m, size), m, size, amount)
     return canvas, layers, texture
 
 
