@@ -298,6 +298,146 @@ def test_check_equal_rejects_a_string_answer():
         checks.check_equal("count", "3", 3)
 
 
+# ------------------------------------------------ classifiers on a pretrained convolutional base
+
+
+@pytest.fixture(scope="module")
+def conv_base():
+    from dlcourse.pretrained import build_base
+
+    keras.utils.set_random_seed(7)
+    return build_base()  # the course base's architecture, random weights
+
+
+@pytest.fixture(scope="module")
+def conv_images():
+    return np.random.default_rng(7).uniform(size=(4, 64, 64, 3)).astype("float32")
+
+
+def fresh_copy(base):
+    copy = keras.models.clone_model(base)
+    copy.set_weights(base.get_weights())
+    return copy
+
+
+def test_check_frozen_base_passes_a_frozen_base(conv_base, capsys):
+    base = fresh_copy(conv_base)
+    base.trainable = False
+    checks.check_frozen_base(base, conv_base.get_weights())
+    assert "frozen" in assert_passed(capsys)
+
+
+def test_check_frozen_base_passes_a_base_frozen_layer_by_layer(conv_base, capsys):
+    base = fresh_copy(conv_base)
+    for layer in base.layers:
+        layer.trainable = False
+    checks.check_frozen_base(base, conv_base.get_weights())
+    assert_passed(capsys)
+
+
+def test_check_frozen_base_fails_a_trainable_base(conv_base):
+    base = fresh_copy(conv_base)
+    base.trainable = True
+    with pytest.raises(CheckFailed, match="trainable parameters of the base"):
+        checks.check_frozen_base(base, conv_base.get_weights(), hint="freeze it")
+
+
+def test_check_frozen_base_fails_other_weights(conv_base):
+    base = fresh_copy(conv_base)
+    base.trainable = False
+    weights = base.get_weights()
+    weights[0] = weights[0] + 1e-3
+    base.set_weights(weights)
+    with pytest.raises(CheckFailed, match="weights"):
+        checks.check_frozen_base(base, conv_base.get_weights())
+
+
+def test_check_frozen_base_fails_a_non_model(conv_base):
+    with pytest.raises(CheckFailed, match="a Keras model"):
+        checks.check_frozen_base(conv_base.get_weights(), conv_base.get_weights())
+
+
+def head_variants(base):
+    """Correct spellings of base + Flatten + Dense(16, relu) + Dense(1, sigmoid)."""
+    from keras import layers
+
+    nested = keras.Sequential([base, layers.Flatten(), layers.Dense(16, activation="relu"),
+                               layers.Dense(1, activation="sigmoid")])
+    unpacked = keras.Sequential([keras.Input(shape=(64, 64, 3)), *base.layers,
+                                 layers.Flatten(), layers.Dense(16), layers.ReLU(),
+                                 layers.Dense(1, activation=keras.activations.sigmoid)])
+    inputs = keras.Input(shape=(64, 64, 3))
+    x = layers.Flatten()(base(inputs))
+    x = layers.Activation("relu")(layers.Dense(16)(x))
+    functional = keras.Model(inputs, layers.Activation("sigmoid")(layers.Dense(1)(x)))
+    return {"nested": nested, "unpacked": unpacked, "functional": functional}
+
+
+@pytest.mark.parametrize("variant", ["nested", "unpacked", "functional"])
+def test_check_head_on_base_accepts_every_spelling(conv_base, conv_images, variant, capsys):
+    model = head_variants(fresh_copy(conv_base))[variant]
+    checks.check_head_on_base(model, conv_base, conv_images, units=16)
+    assert "Dense(16, relu)" in assert_passed(capsys)
+
+
+def wrong_head(base, kind):
+    from keras import layers
+
+    head = {
+        "units": [layers.Flatten(), layers.Dense(8, activation="relu"),
+                  layers.Dense(1, activation="sigmoid")],
+        "softmax": [layers.Flatten(), layers.Dense(16, activation="relu"),
+                    layers.Dense(2, activation="softmax")],
+        "relu output": [layers.Flatten(), layers.Dense(16, activation="relu"),
+                        layers.Dense(1, activation="relu")],
+        "no hidden activation": [layers.Flatten(), layers.Dense(16),
+                                 layers.Dense(1, activation="sigmoid")],
+        "leaky": [layers.Flatten(), layers.Dense(16), layers.ReLU(negative_slope=0.1),
+                  layers.Dense(1, activation="sigmoid")],
+        "pooling": [layers.GlobalAveragePooling2D(), layers.Dense(16, activation="relu"),
+                    layers.Dense(1, activation="sigmoid")],
+        "dropout": [layers.Flatten(), layers.Dropout(0.5), layers.Dense(16, activation="relu"),
+                    layers.Dense(1, activation="sigmoid")],
+    }[kind]
+    return keras.Sequential([base, *head])
+
+
+@pytest.mark.parametrize("kind", ["units", "softmax", "relu output", "no hidden activation",
+                                  "leaky", "pooling", "dropout"])
+def test_check_head_on_base_rejects_other_heads(conv_base, conv_images, kind):
+    model = wrong_head(fresh_copy(conv_base), kind)
+    with pytest.raises(CheckFailed, match="the head after the base"):
+        checks.check_head_on_base(model, conv_base, conv_images, units=16, hint="the head")
+
+
+def test_check_head_on_base_rejects_another_base(conv_base, conv_images):
+    from dlcourse.pretrained import build_base
+
+    model = head_variants(build_base())["nested"]  # same architecture, other weights
+    with pytest.raises(CheckFailed, match="base's weights inside the model"):
+        checks.check_head_on_base(model, conv_base, conv_images, units=16)
+
+
+def test_check_head_on_base_rejects_a_model_without_the_base(conv_base, conv_images):
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=(64, 64, 3)), layers.Flatten(),
+                              layers.Dense(16, activation="relu"),
+                              layers.Dense(1, activation="sigmoid")])
+    with pytest.raises(CheckFailed, match="layers of the base"):
+        checks.check_head_on_base(model, conv_base, conv_images, units=16)
+
+
+def test_check_head_on_base_wants_biases(conv_base, conv_images):
+    from keras import layers
+
+    model = keras.Sequential([fresh_copy(conv_base), layers.Flatten(),
+                              layers.Dense(16, activation="relu", use_bias=False),
+                              layers.Dense(1, activation="sigmoid")])
+    with pytest.raises(CheckFailed, match="a kernel and a bias"):
+        checks.check_head_on_base(model, conv_base, conv_images, units=16)
+
+
 # ------------------------------------------------ convolutional layers (chapter 8)
 
 CONV_EXPECTED = [{"filters": 4, "kernel_size": 3, "activation": "relu"},
