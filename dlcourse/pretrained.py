@@ -100,7 +100,15 @@ def load_base(weights="course", trainable=False):
         import keras
 
         application = getattr(keras.applications, APPLICATIONS[weights])
-        model = application(weights="imagenet", include_top=False, input_shape=INPUT_SHAPE)
+        try:
+            model = application(weights="imagenet", include_top=False, input_shape=INPUT_SHAPE)
+        except Exception as error:  # Keras raises a bare Exception when the download fails
+            raise RuntimeError(
+                f"could not load the ImageNet weights of {APPLICATIONS[weights]}: they are "
+                "downloaded from the internet the first time (then cached in ~/.keras/models). "
+                "Offline, use load_base() for the course's own pretrained base. "
+                f"({type(error).__name__}: {error})"
+            ) from error
     else:
         model = build_base()
         if weights == "course":

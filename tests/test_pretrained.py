@@ -143,6 +143,18 @@ def test_imagenet_options_are_routed_to_keras_applications(monkeypatch, weights,
     assert model.name == application.lower() and model.trainable is trainable
 
 
+@pytest.mark.parametrize("weights, application", [("vgg16", "VGG16"),
+                                                  ("mobilenet_v2", "MobileNetV2")])
+def test_imagenet_options_say_they_need_the_internet(monkeypatch, weights, application):
+    def offline(**kwargs):  # what keras.applications raises when the download fails
+        raise Exception("URL fetch failure on https://storage.googleapis.com/...: None")
+
+    monkeypatch.setattr(keras.applications, application, offline)
+    with pytest.raises(RuntimeError, match="internet") as error:
+        load_base(weights=weights)
+    assert application in str(error.value) and "load_base()" in str(error.value)
+
+
 @pytest.fixture
 def copied_weights(tmp_path, monkeypatch):
     """The package's weights and manifest copied to a folder the test may damage."""

@@ -15,7 +15,9 @@ reached on the source task's validation split. It takes a few minutes on two CPU
 
 import argparse
 import json
+import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,9 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 import dlcourse  # noqa: E402  (quiets TensorFlow before keras is imported)
 from dlcourse import pretrained  # noqa: E402
 from dlcourse.data import OBJECT_CLASSES, load_objects  # noqa: E402
+from dlcourse.data.objects import SPLIT_SIZES  # noqa: E402
 from dlcourse.quiet import onednn_enabled  # noqa: E402
 
 SEED = 0
@@ -60,8 +65,6 @@ def fold(model):
     ``gamma * (z - mean) / sqrt(var + eps) + beta``, is an affine map of each channel of the
     convolution's output ``z``, so it moves into the kernel (scaled) and the bias."""
     import keras
-    import numpy as np
-
     weights = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
@@ -77,8 +80,6 @@ def pretrain(epochs=EPOCHS, seed=SEED, verbose=2):
     """Train base + head from ``seed``; return the shipped base (folded), the head, the
     history, the seconds spent training and the largest difference the folding made."""
     import keras
-    import numpy as np
-
     x_train, y_train = load_objects("train")
     x_val, y_val = load_objects("validation")
     dlcourse.seed(seed)
@@ -88,21 +89,22 @@ def pretrain(epochs=EPOCHS, seed=SEED, verbose=2):
     schedule = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=BATCH_SIZE,
                         validation_data=(x_val, y_val), verbose=verbose)
     seconds = time.perf_counter() - start
+    # Other processes on the machine slow training down: say how busy it was.
+    load = [round(load, 2), round(os.getloadavg()[0], 2)]
     base = pretrained.build_base()
     base.set_weights(fold(trained))
     sample = x_val[:200]
     difference = float(np.abs(base.predict(sample, verbose=0)
                               - trained.predict(sample, verbose=0)).max())
-    return base, head, history.history, seconds, difference
+    return base, head, history.history, (seconds, load), difference
 
 
 def accuracy(base, head, split):
-    import numpy as np
-
     images, labels = load_objects(split)
     probabilities = head.predict(base.predict(images, verbose=0), verbose=0)
     return float(np.mean(np.argmax(probabilities, axis=1) == labels))
@@ -122,13 +124,13 @@ def fingerprint():
     return {
         "call": dict(FINGERPRINT_CALL),
         "labels": labels.tolist(),
-        "thumbnails": thumbnails.round(3).tolist(),
+        # One row per image: its 8x8x3 thumbnail, flattened.
+        "thumbnails": thumbnails.reshape(n, -1).astype(np.float64).round(3).tolist(),
     }
 
 
-def write(base, head, history, seconds, difference, epochs, seed, output):
+def write(base, head, history, timing, difference, epochs, seed, output):
     import keras
-    import numpy as np
     import tensorflow as tf
 
     output.mkdir(parents=True, exist_ok=True)
@@ -158,8 +160,8 @@ def write(base, head, history, seconds, difference, epochs, seed, output):
         "source_task": {
             "loader": "dlcourse.data.load_objects",
             "classes": list(OBJECT_CLASSES),
-            "train_images": int(len(load_objects("train")[1])),
-            "validation_images": int(len(load_objects("validation")[1])),
+            "train_images": SPLIT_SIZES["train"],
+            "validation_images": SPLIT_SIZES["validation"],
             "fingerprint": fingerprint(),
         },
         "training": {
@@ -173,7 +175,8 @@ def write(base, head, history, seconds, difference, epochs, seed, output):
                 "then folded into the convolution's kernel and bias (exact at inference): "
                 "the shipped base is plain Conv2D + ReLU + MaxPooling2D"),
             "folding_max_difference": difference,
-            "seconds": round(seconds, 1),
+            "seconds": round(timing[0], 1),
+            "load_average_at_start_and_end": timing[1],
             "command": COMMAND if epochs == EPOCHS and seed == SEED else
             f"{COMMAND} --epochs {epochs} --seed {seed}",
             "environment": {
@@ -182,7 +185,7 @@ def write(base, head, history, seconds, difference, epochs, seed, output):
                 "tensorflow": tf.__version__,
                 "numpy": np.__version__,
                 "onednn": onednn_enabled(),
-                "cpu_cores": __import__("os").cpu_count(),
+                "cpu_cores": os.cpu_count(),
             },
         },
         "pretraining": {
@@ -191,8 +194,15 @@ def write(base, head, history, seconds, difference, epochs, seed, output):
             "validation_accuracy_by_epoch": [round(float(a), 4) for a in history["val_accuracy"]],
         },
     }
-    (output / pretrained.MANIFEST_FILE.name).write_text(json.dumps(manifest, indent=2) + "\n")
+    (output / pretrained.MANIFEST_FILE.name).write_text(dumps(manifest))
     return manifest
+
+
+def dumps(manifest):
+    """The manifest as indented JSON, each list of numbers or strings on one line."""
+    text = json.dumps(manifest, indent=2)
+    return re.sub(r"\[\s+([^\[\]{}]*?)\s+\]",
+                  lambda match: "[" + re.sub(r",\s+", ", ", match.group(1)) + "]", text) + "\n"
 
 
 def main(argv=None):
@@ -202,9 +212,10 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=pretrained.WEIGHTS_DIR,
                         help="folder for the weights and the manifest (default: the package's)")
     args = parser.parse_args(argv)
-    base, head, history, seconds, difference = pretrain(args.epochs, args.seed)
-    manifest = write(base, head, history, seconds, difference, args.epochs, args.seed,
+    base, head, history, timing, difference = pretrain(args.epochs, args.seed)
+    manifest = write(base, head, history, timing, difference, args.epochs, args.seed,
                      args.output)
+    seconds = timing[0]
     print(f"validation accuracy {manifest['pretraining']['validation_accuracy']:.4f} "
           f"after {args.epochs} epochs in {seconds:.0f} s; "
           f"{manifest['bytes'] / 1000:.0f} kB written to {args.output}")
