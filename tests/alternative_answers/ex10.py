@@ -9,7 +9,8 @@ ALTERNATIVES = [
         # as lists and counts as NumPy integers; the receptive field computed from the top
         # layer down; a functional model with kernel and stride pairs, padding spelled in
         # other cases, the "valid" default omitted once and the ReLUs as layers of their
-        # own; a loss object and "accuracy", which Keras computes as the binary accuracy.
+        # own; the schedule's arguments by name and the steps as one number, a loss object
+        # and "accuracy", which Keras computes as the binary accuracy.
         "output_size": (
             "def output_size(n, f, s, padding):\n"
             "    if padding.lower() == 'same':\n"
@@ -42,7 +43,9 @@ ALTERNATIVES = [
             "model = keras.Model(inputs, outputs)"
         ),
         "train_model": (
-            "model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),\n"
+            "decay = keras.optimizers.schedules.CosineDecay(initial_learning_rate=2e-3,\n"
+            f"                                               decay_steps={EPOCHS * 63})\n"
+            "model.compile(optimizer=keras.optimizers.Adam(decay),\n"
             "              loss=keras.losses.BinaryCrossentropy(), metrics=['accuracy'])\n"
             f"history = model.fit(train_images, train_labels, epochs={EPOCHS}, batch_size=32,\n"
             "                    validation_data=(valid_images, valid_labels), verbose=0)"
@@ -52,8 +55,8 @@ ALTERNATIVES = [
         # math.floor and a NumPy ceiling (a NumPy integer comes back); the shapes and counts
         # asked from Keras layers; the closed form of the receptive field with math.prod; a
         # Sequential model with activation functions, lists for the kernel and the strides,
-        # and separate Activation layers (the sigmoid too); Keras objects for the optimizer,
-        # the loss and the metric.
+        # and separate Activation layers (the sigmoid too); the schedule's steps computed from
+        # the data; Keras objects for the loss and the metric.
         "output_size": (
             "import math\n\n\n"
             "def output_size(n, f, s, padding):\n"
@@ -97,7 +100,10 @@ ALTERNATIVES = [
             "])"
         ),
         "train_model": (
-            "model.compile(optimizer=keras.optimizers.Adam(),\n"
+            "import math\n\n"
+            f"steps = math.ceil(len(train_images) / 32) * {EPOCHS}\n"
+            "schedule = keras.optimizers.schedules.CosineDecay(0.002, steps)\n"
+            "model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),\n"
             "              loss=keras.losses.BinaryCrossentropy(),\n"
             "              metrics=[keras.metrics.BinaryAccuracy()])\n"
             f"history = model.fit(train_images, train_labels, epochs={EPOCHS}, batch_size=32,\n"
