@@ -40,8 +40,8 @@ def test_architecture():
         assert layer.count_params() == 3 * 3 * c_in * filters + filters
         c_in = filters
     assert base.count_params() == PARAMETERS
-    assert base.input_shape == (None, 64, 64, 3)
-    assert base.output_shape == (None, 8, 8, 64)
+    assert tuple(base.inputs[0].shape) == (None, 64, 64, 3)
+    assert tuple(base.outputs[0].shape) == (None, 8, 8, 64)
     assert base(np.zeros((2, 64, 64, 3), np.float32)).shape == (2, 8, 8, 64)
 
 

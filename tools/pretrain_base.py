@@ -144,7 +144,7 @@ def write(base, head, history, timing, difference, epochs, seed, output):
         "bytes": weights.stat().st_size,
         "architecture": {
             "input_shape": list(pretrained.INPUT_SHAPE),
-            "output_shape": list(base.output_shape[1:]),
+            "output_shape": list(base.outputs[0].shape[1:]),
             "layers": [
                 {"name": layer.name, "type": type(layer).__name__,
                  **({"filters": layer.filters, "kernel_size": list(layer.kernel_size),
