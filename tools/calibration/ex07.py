@@ -1,0 +1,75 @@
+"""Exercise 7: a frozen pretrained base + dense head on car vs truck, judged by its binary
+accuracy on the validation images and on fresh scenes; with the baselines the threshold must
+beat, measured on the same fresh scenes: the majority class, logistic regression on the
+pixels, and the same head trained on the raw pixels (no base) with the same data and epochs."""
+
+import functools
+import hashlib
+
+import numpy as np
+
+import dlcourse
+from grader.heldout import fresh_seed
+from tools.calibration.metrics import binary_accuracy
+
+EPOCHS = 10  # as the reference solution trains
+
+
+@functools.cache
+def fresh_scenes():
+    return dlcourse.data.make_vehicles(600, seed=fresh_seed("ex07"))
+
+
+_LOGISTIC = {}  # the training images' fingerprint -> accuracy (the same for every seed)
+
+
+def logistic_on_pixels(images, labels):
+    """Logistic regression on the raw pixels of the training images (no seed involved)."""
+    from sklearn.linear_model import LogisticRegression
+
+    key = hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()
+    if key not in _LOGISTIC:
+        X, y = fresh_scenes()
+        classifier = LogisticRegression(C=1.0, max_iter=2000)
+        classifier.fit(images.reshape(len(images), -1), labels)
+        _LOGISTIC[key] = float(np.mean(classifier.predict(X.reshape(len(X), -1)) == y))
+    return _LOGISTIC[key]
+
+
+def head_on_pixels(images, labels):
+    """The exercise's head (Flatten, Dense(16, relu), Dense(1, sigmoid)) without the base."""
+    import keras
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=images.shape[1:]), layers.Flatten(),
+                              layers.Dense(16, activation="relu"),
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
+    model.fit(images, labels, epochs=EPOCHS, batch_size=32, verbose=0)
+    X, y = fresh_scenes()
+    return binary_accuracy(model, X, y)
+
+
+def metrics(ns):
+    model = ns["model"]
+    X, y = fresh_scenes()
+    images, labels = ns["train_images"], ns["train_labels"]
+    valid = ns["valid_images"], ns["valid_labels"]
+    return {
+        "validation binary accuracy": binary_accuracy(model, *valid),
+        "fresh binary accuracy": binary_accuracy(model, X, y),
+        "baseline: majority class": float(max(np.mean(y), 1 - np.mean(y))),
+        "baseline: logistic regression on pixels": logistic_on_pixels(images, labels),
+        "baseline: the same head on raw pixels (no base)": head_on_pixels(images, labels),
+    }
+
+
+SPEC = {
+    "notebook": "solutions/ex07/ex07_convolutional_classifier.ipynb",
+    "cells": ["setup", "load_base", "attach_head", "compile_model", "train_model"],
+    "metrics": metrics,
+    "thresholds": {
+        "validation binary accuracy": ("above", 0.65),
+        "fresh binary accuracy": ("above", 0.65),
+    },
+}
