@@ -455,12 +455,16 @@ def plot_score_bars(scores, order=None, ylabel="score", title=None, width=9.0):
     return fig
 
 
-def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, title=None):
+def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, title=None,
+                        label="score", symmetric=False):
     """A heat map of per-feature scores: one row per image, one column per feature.
 
     ``scores`` is ``(n, features)`` (what ``GlobalAveragePooling2D`` gives for ``n``
     images) and ``labels`` the ``n`` class labels: the rows are grouped by class, with a
-    line between the groups. ``order`` lists the features (columns) to show, in that order.
+    line between the groups (white, or black on the ``symmetric`` scale). ``order`` lists the
+    features (columns) to show, in that order. ``label`` names the colour bar;
+    ``symmetric=True`` centres the colours on zero (blue below, red above), for standardized
+    scores.
     """
     scores = np.asarray(scores, dtype=np.float64)
     labels = np.asarray(labels).ravel()
@@ -469,17 +473,19 @@ def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, titl
                          f" and {labels.shape}")
     order = np.arange(scores.shape[1]) if order is None else np.asarray(order, dtype=int)
     rows = np.argsort(labels, kind="stable")
-    fig, ax = plt.subplots(figsize=(9, 0.12 * len(rows) + 1.2))
-    picture = ax.imshow(scores[rows][:, order], aspect="auto", cmap="viridis",
-                        interpolation="nearest")
-    fig.colorbar(picture, ax=ax, label="score", fraction=0.03, pad=0.01)
+    fig, ax = plt.subplots(figsize=(9, min(0.12 * len(rows), 6.0) + 1.2))
+    shown = scores[rows][:, order]
+    limit = float(np.abs(shown).max()) or 1.0
+    scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit} if symmetric else {"cmap": "viridis"}
+    picture = ax.imshow(shown, aspect="auto", interpolation="nearest", **scale)
+    fig.colorbar(picture, ax=ax, label=label, fraction=0.03, pad=0.01)
     sorted_labels = labels[rows]
     ticks = []
     for value in np.unique(sorted_labels):
         where = np.flatnonzero(sorted_labels == value)
         ticks.append(((where[0] + where[-1]) / 2, class_names[int(value)]))
         if where[0] > 0:
-            ax.axhline(where[0] - 0.5, color="white", lw=2)
+            ax.axhline(where[0] - 0.5, color="black" if symmetric else "white", lw=2)
     ax.set_yticks([t for t, _ in ticks], [name for _, name in ticks])
     step = max(1, len(order) // 16)
     ax.set_xticks(np.arange(0, len(order), step), [str(i) for i in order[::step]], fontsize=8)

@@ -479,6 +479,15 @@ def test_plot_feature_scores_groups_the_rows_by_class():
     assert len(fig.axes) == 2  # and a colour bar
 
 
+def test_plot_feature_scores_centres_standardized_scores_on_zero():
+    scores = np.array([[-2.0, 1.0], [0.5, 0.0]])
+    fig = plots.plot_feature_scores(scores, [0, 1], symmetric=True, label="z")
+    picture = fig.axes[0].images[0]
+    assert picture.get_clim() == (-2.0, 2.0)
+    assert picture.get_cmap().name == "RdBu_r"
+    assert fig.axes[1].get_ylabel() == "z"
+
+
 def test_plot_feature_scores_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="n labels"):
         plots.plot_feature_scores(np.zeros((3, 4)), [0, 1])
