@@ -11,6 +11,7 @@ oneDNN on, and gives:
 - :mod:`dlcourse.data`: every data set of the course, offline and deterministic;
 - :mod:`dlcourse.plots`: learning curves, image grids, kernels and feature maps;
 - :mod:`dlcourse.checks`: the friendly self-checks used by the exercises;
+- :mod:`dlcourse.pretrained`: the course's pretrained convolutional base;
 - :func:`seed`: one call that seeds Python, NumPy and Keras.
 """
 
@@ -33,10 +34,10 @@ from dlcourse.quiet import import_tensorflow  # noqa: E402  (after the environme
 
 import_tensorflow()  # the lines TensorFlow prints while it loads cannot be hidden later
 
-from dlcourse import checks, data, plots  # noqa: E402
+from dlcourse import checks, data, plots, pretrained  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["QUIET_TENSORFLOW", "checks", "data", "plots", "seed"]
+__all__ = ["QUIET_TENSORFLOW", "checks", "data", "plots", "pretrained", "seed"]
 
 
 def seed(value: int = 0) -> None:
