@@ -1,5 +1,7 @@
 """Metrics shared by the calibration specs, computed the way the hidden tests compute them."""
 
+import hashlib
+
 import numpy as np
 
 
@@ -23,3 +25,19 @@ def binary_accuracy(model, X, y, threshold=0.5):
 
 def sparse_accuracy(model, X, y):
     return float(np.mean(predictions(model, X).argmax(axis=-1) == np.asarray(y)))
+
+
+_LOGISTIC = {}  # fingerprint of the data -> accuracy: the same for every seed, fitted once
+
+
+def logistic_accuracy(images, labels, X, y):
+    """Accuracy on ``X``, ``y`` of logistic regression fitted on the raw pixels of ``images``
+    (a baseline: no seed involved)."""
+    from sklearn.linear_model import LogisticRegression
+
+    key = hashlib.sha256(images.tobytes() + labels.tobytes() + X.tobytes()).hexdigest()
+    if key not in _LOGISTIC:
+        classifier = LogisticRegression(C=1.0, max_iter=2000)
+        classifier.fit(images.reshape(len(images), -1), labels)
+        _LOGISTIC[key] = float(np.mean(classifier.predict(X.reshape(len(X), -1)) == y))
+    return _LOGISTIC[key]
