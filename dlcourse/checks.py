@@ -84,6 +84,16 @@ def check_defined(namespace, *names):
                  f"run the cell that defines `{name}` first")
 
 
+def _check_input_shape(model, input_shape, hint):
+    """Fail unless the model's input shape (without the batch axis) is ``input_shape``."""
+    try:
+        got_input = as_shape(model.inputs[0].shape)[1:]
+    except (AttributeError, IndexError, ValueError):
+        got_input = "no input shape (the model has not been built)"
+    if got_input != tuple(input_shape):
+        fail("the input shape (without the batch axis)", tuple(input_shape), got_input, hint)
+
+
 def check_dense_stack(model, expected, input_shape=None, hint=None):
     """Check a model made only of Dense layers.
 
@@ -108,12 +118,7 @@ def check_dense_stack(model, expected, input_shape=None, hint=None):
         if got[2] != exp[2]:
             fail(f"the activation of layer {i}", repr(exp[2]), repr(got[2]), hint)
     if input_shape is not None:
-        try:
-            got_input = as_shape(model.inputs[0].shape)[1:]
-        except (AttributeError, IndexError, ValueError):
-            got_input = "no input shape (the model has not been built)"
-        if got_input != tuple(input_shape):
-            fail("the input shape (without the batch axis)", tuple(input_shape), got_input, hint)
+        _check_input_shape(model, input_shape, hint)
     passed(f"the model has the expected {len(want)} layer(s)")
 
 
@@ -375,12 +380,7 @@ def check_conv_stack(model, expected, input_shape, hint=None):
                 fail(f"the {key} of convolution {i + 1}", repr(value), repr(got[1].get(key)), hint)
         if "other" in got[1]:
             fail(f"convolution {i + 1}", "a plain convolution", got[1]["other"], hint)
-    try:
-        got_input = as_shape(model.inputs[0].shape)[1:]
-    except (AttributeError, IndexError, ValueError):
-        got_input = "no input shape (the model has not been built)"
-    if got_input != tuple(input_shape):
-        fail("the input shape (without the batch axis)", tuple(input_shape), got_input, hint)
+    _check_input_shape(model, input_shape, hint)
     x = np.random.default_rng(8).uniform(size=(2, *input_shape)).astype(np.float32)
     try:
         output = np.asarray(model(x, training=False), dtype=np.float64)
