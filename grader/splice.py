@@ -27,17 +27,26 @@ def _meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
+def code_cells(nb):
+    """``(grade_id, source)`` of each code cell of a notebook as read from JSON, whatever the
+    types in it: a cell that is not an object is skipped, a ``grade_id`` that is not a
+    string is None (no answer's), a source that is not text is empty."""
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata")
+        meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        yield (grade_id if isinstance(grade_id, str) else None), _text(cell.get("source"))
+
+
 def answer_cells(student_nb, answer_ids, instructor_ids):
     """The student's code for each answer cell: its own source, preceded by the code cells
     the student added since the previous answer (helpers they wrote). For a duplicated
     ``grade_id`` the last copy counts, as in nbgrader."""
     answers, pending = {}, []
-    for cell in student_nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        meta = _meta(cell)
-        grade_id = meta.get("grade_id")
-        source = _text(cell.get("source", ""))
+    for grade_id, source in code_cells(student_nb):
         if grade_id in answer_ids:
             answers[grade_id] = [*pending, source]
             pending = []
@@ -46,12 +55,25 @@ def answer_cells(student_nb, answer_ids, instructor_ids):
     return answers
 
 
-def steps(source_nb, student_nb):
-    """The grading steps, in the order of the instructor's notebook."""
+def cell_ids(source_nb):
+    """``(answer ids, instructor ids)`` of the instructor's notebook: the grade ids of the
+    cells students fill in, and of every other cell of the instructor's."""
     answer_ids = {_meta(c).get("grade_id") for c in source_nb.cells
                   if _meta(c).get("solution") and not _meta(c).get("grade")}
     instructor_ids = {_meta(c).get("grade_id") for c in source_nb.cells} - answer_ids - {None}
-    answers = answer_cells(student_nb, answer_ids, instructor_ids)
+    return answer_ids, instructor_ids
+
+
+def answers(source_nb, student_nb):
+    """``grade_id -> the student's code`` of each answer found (its cells, blank-line joined)."""
+    found = answer_cells(student_nb, *cell_ids(source_nb))
+    return {grade_id: "\n\n".join(sources) for grade_id, sources in found.items()}
+
+
+def steps(source_nb, student_nb):
+    """The grading steps, in the order of the instructor's notebook."""
+    answer_ids, instructor_ids = cell_ids(source_nb)
+    found = answer_cells(student_nb, answer_ids, instructor_ids)
     plan = []
     for cell in source_nb.cells:
         if cell.cell_type != "code":
@@ -61,11 +83,13 @@ def steps(source_nb, student_nb):
             plan.append(Step("test", cell.source, meta["grade_id"], float(meta.get("points", 0))))
         elif meta.get("grade_id") in answer_ids:
             plan += [Step("student", s, meta["grade_id"]) for s in
-                     answers.get(meta["grade_id"], [MISSING])]
+                     found.get(meta["grade_id"], [MISSING])]
         else:
             plan.append(Step("instructor", cell.source, meta.get("grade_id")))
     return plan
 
 
 def _text(source):
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""

@@ -594,8 +594,8 @@ def test_grading_without_bubblewrap_warns_once_and_still_scores(tmp_path, monkey
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for student, folder in folders.items():
-            results[student] = grade_submission([SOURCE], folder, tmp_path / "out" / student,
-                                                sandbox.Limits(), "not-so-secret")
+            results[student], _ = grade_submission([SOURCE], folder, sandbox.Limits(),
+                                                   "not-so-secret")
     reference, stub = results["reference"], results["stub"]
     assert reference["status"] == "graded", reference
     assert reference["score"] == 8.0 and reference["max_score"] == 8.0, reference
