@@ -1,24 +1,27 @@
 """Grade one submitted notebook: run the student's answers sandboxed, judge the tests apart.
 
-The student's code runs in its own Jupyter kernel inside the sandbox of
-:mod:`grader.sandbox`, one cell at a time, with a time limit per cell and for the whole
-notebook, a memory limit and a cap on the output kept. The test cells never run there: the
-judge (:mod:`grader.judge`, another sandboxed process) runs them on data fetched from the
-kernel. Whatever happens (a kernel that dies, hangs or floods its output) the result says
-which parts ran and scored, and why the rest did not.
+The student's code runs in its own Jupyter kernel inside a :class:`grader.sandbox.Sandbox`,
+one cell at a time, with a time limit per cell and for the whole notebook, a memory limit
+and a cap on the output kept. The test cells never run there: the judge
+(:mod:`grader.judge`, another sandbox) runs them on data fetched from the kernel. The
+grading process reads nothing the kernel wrote but its answers in the exchange folder
+(:class:`Exchange`), and never parses them: the judge does. Whatever happens (a kernel that
+dies, hangs or floods its output) the result says which parts ran and scored, and why the
+rest did not.
 """
 
 import json
 import os
 import queue
+import stat
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import nbformat
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -26,7 +29,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from grader import sandbox
 from grader.splice import steps
 
-CODEC = Path(__file__).with_name("codec.py").read_text()
+CODEC = (sandbox.REPO / "grader" / "codec.py").read_text()
+MAX_MESSAGE = 32 * 2**20  # a larger message from the kernel drops its connection
+MAX_JUDGE_LINE = 64 * 2**20
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -35,21 +40,26 @@ class SandboxedKernelManager(AsyncKernelManager):
     Asynchronous, as nbclient expects: with a blocking client, nbclient waits for output
     without ever checking the cell's time limit, and a looping cell hangs grading."""
 
-    def __init__(self, work, limits, **kwargs):
+    def __init__(self, box, **kwargs):
         super().__init__(kernel_name="python3", transport="ipc",
-                         ip=str(work / ".kernel" / "socket"), **kwargs)
-        self.work, self.limits = work, limits
-        self.connection_file = str(work / ".kernel" / "connection.json")
+                         ip=str(box.work / ".kernel" / "socket"), **kwargs)
+        self.box = box
+        self.connection_file = str(box.work / ".kernel" / "connection.json")
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
         command[0] = sys.executable  # the course's Python, whatever the kernelspec says
-        if os.getuid() == 0:  # the kernel runs as nobody and must read its connection file
-            os.chown(self.connection_file, sandbox.NOBODY, sandbox.NOBODY)
+        if self.box.as_root:  # the kernel runs as its own user and must read this file
+            fd = os.open(self.connection_file, os.O_RDONLY | os.O_NOFOLLOW)
+            try:
+                os.fchown(fd, self.box.uid, self.box.uid)
+            finally:
+                os.close(fd)
         # An interrupt is SIGINT to the whole process group: bwrap must ignore it (it would
         # die, and the sandbox with it); the kernel catches SIGINT while it runs a cell.
         return ["sh", "-c", 'trap "" INT; exec "$@"', "sh",
-                *sandbox.wrap(command, self.work, self.limits, sandbox.sandbox_env(self.work))]
+                *self.box.command(command, sandbox.sandbox_env(self.box.work))]
 
 
 class CappedClient(NotebookClient):
@@ -62,6 +72,10 @@ class CappedClient(NotebookClient):
         super().__init__(nb, km=km, **kwargs)
         self.output_bytes, self._sizes = output_bytes, {}
         self.timed_out, self._interrupted = False, None
+        self.store_widget_state = False
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Widget (comm) messages are dropped: grading needs none, and they are not capped."""
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.timed_out = True
@@ -83,28 +97,33 @@ class CappedClient(NotebookClient):
 
 
 class JudgeProcess:
-    """The sandboxed judge, and the kernel requests it makes while judging."""
+    """The sandboxed judge, and the kernel requests it makes while judging. The held-out
+    secret reaches it as the first line of its input: never in a command line or an
+    environment."""
 
-    def __init__(self, work, limits, secret):
-        env = sandbox.sandbox_env(work, {"GRADER_HELDOUT_SECRET": secret, "MPLBACKEND": "Agg"})
-        command = sandbox.wrap([sys.executable, "-m", "grader.judge"], work, limits, env,
-                               writable=True, extra_ro=[sandbox.REPO / "grader"])
-        self.log = open(work / "judge.log", "w")
+    def __init__(self, box, log, secret):
+        env = sandbox.sandbox_env(box.work, {"MPLBACKEND": "Agg"})
+        command = box.command([sys.executable, "-m", "grader.judge"], env,
+                              extra_ro=[sandbox.REPO / "grader"])
+        self.box, self.log = box, log
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, text=True, start_new_session=True)
-        self.watch = sandbox.MemoryWatch(self.process.pid, limits.memory_mb)
-        self.watch.start()
+                                        stderr=log, text=True, start_new_session=True)
+        box.start_watch(self.process.pid)
         self.lines = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
+        self.send({"op": "secret", "value": secret})
 
     def _read(self):
-        for line in self.process.stdout:
+        while line := self.process.stdout.readline(MAX_JUDGE_LINE):
             self.lines.put(line)
         self.lines.put(None)
 
     def send(self, message):
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(json.dumps(message) + "\n")
+            self.process.stdin.flush()
+        except OSError:  # it died: the next receive says so
+            pass
 
     def receive(self, deadline):
         try:
@@ -113,41 +132,121 @@ class JudgeProcess:
             raise TimeoutError("the judge took too long") from None
         if line is None:
             raise RuntimeError("the judge stopped")
-        return json.loads(line)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            raise RuntimeError("the judge's answer was cut (too large)") from None
+        if not isinstance(message, dict):
+            raise RuntimeError("the judge's answer is not a message")
+        return message
 
     def close(self):
-        self.watch.stop()
         sandbox.kill_tree(self.process.pid)
         self.process.wait()
-        self.log.close()
+        self.box.close()
+
+
+class Exchange:
+    """The folder where the kernel leaves its answers, read without trusting it.
+
+    Made by the grader (the kernel may add files, not list, rename or delete the grader's)
+    and opened once: every later access is relative to that open folder, so a folder the
+    kernel swaps for a link changes nothing. A file is read only if it is a regular file
+    with one link, written by the kernel's own user, no larger than the cap; it is never
+    parsed here (the judge does that, sandboxed)."""
+
+    def __init__(self, path, owner, limit):
+        path.mkdir()
+        os.chmod(path, 0o1733)
+        self.fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        self.path, self.owner, self.limit = path, owner, limit
+
+    @staticmethod
+    def new_name(suffix):
+        return f"{uuid.uuid4().hex}-{suffix}.json"
+
+    def write(self, name, text):
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
+                     dir_fd=self.fd)
+        with os.fdopen(fd, "w") as file:
+            file.write(text)
+
+    def read(self, name):
+        """The text of the kernel's answer ``name`` (then deleted); RuntimeError if there
+        is none a grader may read."""
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY,
+                         dir_fd=self.fd)
+        except FileNotFoundError:
+            raise RuntimeError("the kernel did not answer the grader (was the cell blanked?)")\
+                from None
+        except OSError:
+            raise RuntimeError("the kernel's answer is not a plain file") from None
+        try:
+            info = os.fstat(fd)
+            if (not stat.S_ISREG(info.st_mode) or info.st_nlink != 1
+                    or info.st_uid != self.owner):
+                raise RuntimeError("the kernel's answer is not a plain file it wrote")
+            if info.st_size > self.limit:
+                raise RuntimeError("the kernel's answer is too large")
+            data = os.read(fd, self.limit + 1)
+            if len(data) > self.limit:
+                raise RuntimeError("the kernel's answer is too large")
+        finally:
+            os.close(fd)
+            self.remove(name)
+        return data.decode("utf-8", "replace")
+
+    def remove(self, name):
+        try:
+            os.unlink(name, dir_fd=self.fd)
+        except OSError:
+            pass
+
+    def close(self):
+        os.close(self.fd)
 
 
 class Run:
-    """One submission's grading: the kernel, the judge and the deadlines."""
+    """One submission's grading: the kernel, the judge, their sandboxes and the deadlines."""
 
-    def __init__(self, nb, work, limits, secret):
+    def __init__(self, nb, work, limits, secret, private=()):
         self.nb, self.work, self.limits = nb, work, limits
-        self.exchange = work / ".exchange"
-        self.exchange.mkdir(parents=True)
-        (work / ".kernel").mkdir()
-        sandbox.prepare_work(work)
-        self.deadline = time.monotonic() + limits.notebook_seconds
-        self.km = SandboxedKernelManager(work, limits)
-        self.client = CappedClient(nb, self.km, limits.output_kb * 1024,
-                                   timeout=limits.cell_seconds, allow_errors=True,
-                                   interrupt_on_timeout=True, record_timing=False)
-        # The judge gets a folder of its own: nothing the student writes is on its import path.
-        self.judge = JudgeProcess(sandbox.prepare_work(work.parent / "judge"), limits, secret)
-        self.watch = self.kernel_log = None
+        self.secret, self.private = secret, private
+        self.box = self.exchange = self.judge = self.km = None
+        self.client = self.kernel_log = self.judge_log = None
 
     def start(self):
-        self.kernel_log = open(self.work / "kernel.log", "w")
+        (self.work / ".kernel").mkdir()
+        self.box = sandbox.Sandbox(self.work, self.limits, slot=0, private=self.private)
+        self.box.prepare()
+        self.exchange = Exchange(self.work / ".exchange", self.box.uid,
+                                 self.limits.answer_mb * 2**20)
+        self.deadline = time.monotonic() + self.limits.notebook_seconds
+        self.km = SandboxedKernelManager(self.box)
+        self.client = CappedClient(self.nb, self.km, self.limits.output_kb * 1024,
+                                   timeout=self.limits.cell_seconds, allow_errors=True,
+                                   interrupt_on_timeout=True, record_timing=False)
+        # Logs sit beside the work folders, where no sandbox can write or read them.
+        self.kernel_log = open(self.work.parent / "kernel.log", "w")
+        self.judge_log = open(self.work.parent / "judge.log", "w")
+        # The judge gets a folder of its own: nothing the student writes is on its import
+        # path; and a user of its own: the kernel cannot signal or read it.
+        judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits, slot=1,
+                                    private=self.private)
+        judge_box.prepare()
+        self.judge = JudgeProcess(judge_box, self.judge_log, self.secret)
         self.client.start_new_kernel(stdout=self.kernel_log, stderr=self.kernel_log)
         self.client.start_new_kernel_client()
-        self.watch = sandbox.MemoryWatch(self.km.provisioner.process.pid, self.limits.memory_mb)
-        self.watch.start()
+        self.box.start_watch(self.km.provisioner.process.pid)
         message = self.judge.receive(time.monotonic() + 300)
-        assert message["op"] == "ready", message
+        if message.get("op") != "ready":
+            raise RuntimeError("the judge did not start")
+
+    def stop_reason(self):
+        """Which limit stopped the kernel or the judge, if one did."""
+        boxes = [b for b in (self.box, self.judge and self.judge.box) if b]
+        return next((reason for b in boxes if (reason := b.stop_reason())), None)
 
     def remaining(self):
         return self.deadline - time.monotonic()
@@ -174,33 +273,28 @@ class Run:
         self.kernel_code(f"(lambda g: (exec({CODEC!r}, g), eval({expression!r}, g,"
                          f" {{'user_ns': get_ipython().user_ns}})))({{}});")
 
-    def fetch(self, names):
-        path = self.exchange / f"{uuid.uuid4().hex}.json"
+    def _answer(self, name):
+        """``{"raw": text}`` of the kernel's answer ``name``, or ``{"error": why}``."""
         try:
-            self.codec_call(f"export({names!r}, user_ns, {str(path)!r})")
-            values = _read_json(path)
-            if not isinstance(values, dict):
-                raise ValueError("the kernel's answer is not a set of values")
-            return values
-        except (RuntimeError, ValueError) as error:
-            return {name: {"t": "error", "message": str(error)} for name in names}
+            return {"raw": self.exchange.read(name)}
+        except RuntimeError as error:
+            return {"error": str(error)}
+
+    def fetch(self, names):
+        answer = self.exchange.new_name("values")
+        self.codec_call(f"export({names!r}, user_ns, {str(self.exchange.path / answer)!r})")
+        return self._answer(answer)
 
     def call(self, name, args, kwargs):
-        stem = self.exchange / uuid.uuid4().hex
-        request, answer = Path(f"{stem}-in.json"), Path(f"{stem}-out.json")
-        request.write_text(json.dumps({"args": args, "kwargs": kwargs}))
-        if os.getuid() == 0:
-            os.chown(request, sandbox.NOBODY, sandbox.NOBODY)
+        request, answer = self.exchange.new_name("in"), self.exchange.new_name("out")
+        self.exchange.write(request, json.dumps({"args": args, "kwargs": kwargs}))
         try:
-            self.codec_call(f"call_and_write(user_ns[{name!r}], {str(request)!r}, {str(answer)!r})")
-            result = _read_json(answer)
-        except (RuntimeError, ValueError) as error:
-            return {"error": str(error)}
-        if isinstance(result, dict) and "ok" in result:
-            return {"value": result["ok"]}
-        if isinstance(result, dict) and isinstance(result.get("error"), str):
-            return {"error": result["error"]}
-        return {"error": "the kernel's answer is not a result"}  # forged or broken
+            self.codec_call(f"call_and_write(user_ns[{name!r}],"
+                            f" {str(self.exchange.path / request)!r},"
+                            f" {str(self.exchange.path / answer)!r})")
+        finally:
+            self.exchange.remove(request)
+        return self._answer(answer)
 
     def ask_judge(self, message, seconds):
         """Send the judge a cell; answer its fetches and calls until it replies."""
@@ -208,34 +302,52 @@ class Run:
         deadline = time.monotonic() + seconds
         while True:
             reply = self.judge.receive(deadline)
-            if reply["op"] == "fetch":
-                self.judge.send({"op": "values", "values": self.fetch(reply["names"])})
-            elif reply["op"] == "call":
+            if reply.get("op") == "fetch" and _strings(reply.get("names")):
+                self.judge.send({"op": "values", **self.fetch(reply["names"])})
+            elif reply.get("op") == "call" and _strings([reply.get("name")]):
                 self.judge.send({"op": "returned",
-                                 **self.call(reply["name"], reply["args"], reply["kwargs"])})
+                                 **self.call(reply["name"], reply.get("args"),
+                                             reply.get("kwargs"))})
             else:
                 return reply
 
     def close(self):
-        if self.watch:
-            self.watch.stop()
-        self.judge.close()
-        try:
-            self.client._cleanup_kernel()
-        except Exception:  # the kernel may be dead already
-            pass
-        if self.km.provisioner and self.km.provisioner.process:
+        """Stop everything, whatever state :meth:`start` reached."""
+        if self.judge:
+            self.judge.close()
+        if self.client:
+            try:
+                self.client._cleanup_kernel()
+            except Exception:  # the kernel may be dead already
+                pass
+        if self.km and self.km.provisioner and self.km.provisioner.process:
             sandbox.kill_tree(self.km.provisioner.process.pid)
-        if self.kernel_log:
-            self.kernel_log.close()
+        for resource in (self.box, self.exchange, self.kernel_log, self.judge_log):
+            if resource:
+                resource.close()
+        # What the sandboxes wrote goes now, whatever its shape (deep, huge, odd modes).
+        sandbox.remove_tree(self.work)
+        sandbox.remove_tree(self.work.parent / "judge")
 
 
-def _read_json(path, limit=256 * 2**20):
-    if not path.exists():
-        raise RuntimeError("the kernel did not answer the grader (was the cell blanked?)")
-    if path.stat().st_size > limit:
-        raise RuntimeError("the kernel's answer is too large")
-    return json.loads(path.read_text())
+def _strings(values):
+    return isinstance(values, list) and all(isinstance(v, str) and v.isidentifier()
+                                            for v in values)
+
+
+def _part(reply, points, limit):
+    """A test's result from the judge's reply, with sound types whatever the reply holds."""
+    try:
+        got = float(reply.get("points", 0.0))
+    except (TypeError, ValueError):
+        got = 0.0
+    part = {"points": min(got, points) if got >= 0 else 0.0,  # NaN scores 0 too
+            "max": points,
+            "message": str(reply.get("message", ""))[:limit],
+            "output": str(reply.get("output", ""))[:limit]}
+    if "visible" in reply:
+        part["visible"] = reply["visible"] is True
+    return part
 
 
 def cap_outputs(nb, limit):
@@ -253,8 +365,11 @@ def cap_outputs(nb, limit):
             kept.append(output)
 
 
-def grade_notebook(source_nb, student_nb, work, limits, secret):
+def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
     """Grade one notebook; returns ``(parts, status, executed notebook)``.
+
+    ``private`` are folders of the grading machine no sandbox may see (the course folder,
+    the gradebook's), besides the ones :class:`grader.sandbox.Sandbox` always hides.
 
     ``parts`` maps each test's ``grade_id`` to ``{"points", "max", "message", "output"}``;
     ``status`` is ``"graded"`` or why grading stopped early (the parts not reached score 0).
@@ -266,7 +381,7 @@ def grade_notebook(source_nb, student_nb, work, limits, secret):
                     for s in plan]
     parts = {s.grade_id: {"points": 0.0, "max": s.points, "message": "not reached", "output": ""}
              for s in plan if s.kind == "test"}
-    run = Run(graded, work, limits, secret)
+    run = Run(graded, work, limits, secret, private)
     status = "graded"
     try:
         run.start()
@@ -276,19 +391,19 @@ def grade_notebook(source_nb, student_nb, work, limits, secret):
             if step.kind == "instructor":
                 run.ask_judge({"op": "run", "source": step.source}, limits.cell_seconds)
             elif step.kind == "test":
-                parts[step.grade_id] = {"max": step.points, **run.ask_judge(
-                    {"op": "test", "source": step.source, "points": step.points},
-                    limits.cell_seconds)}
-                parts[step.grade_id].pop("op")
+                reply = run.ask_judge({"op": "test", "source": step.source,
+                                       "points": step.points}, limits.cell_seconds)
+                parts[step.grade_id] = _part(reply, step.points, limits.output_kb * 1024)
     except CellTimeoutError:
         status = "timed out"
     except DeadKernelError:
-        status = "memory limit" if run.watch and run.watch.exceeded else "kernel died"
+        status = run.stop_reason() or "kernel died"
     except (TimeoutError, RuntimeError) as error:
-        status = "memory limit" if run.watch and run.watch.exceeded else f"stopped: {error}"
+        status = run.stop_reason() or f"stopped: {error}"
     finally:
         run.close()
-    if status == "graded" and run.client.timed_out:  # a cell was interrupted, grading went on
+    # A cell was interrupted and grading went on.
+    if status == "graded" and run.client and run.client.timed_out:
         status = "timed out"
     cap_outputs(graded, limits.output_kb * 1024)
     if status != "graded":

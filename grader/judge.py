@@ -25,6 +25,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import traceback
 
@@ -35,6 +36,7 @@ from grader.codec import Opaque, decode, encode
 
 _FORBIDDEN_CLASSES = {"Lambda", "TFOpLambda", "function"}
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+_TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,80}")
 
 
 class StudentError(Exception):
@@ -69,12 +71,46 @@ class RemoteFunction:
         answer = self.channel.ask(
             {"op": "call", "name": self.name, "args": encode(list(args)), "kwargs": encode(kwargs)}
         )
-        if "error" in answer:
-            raise StudentError(f"{self.name}(...) raised {answer['error']}")
-        return decode(answer["value"])
+        result = parse_answer(answer)
+        if isinstance(result, dict) and "ok" in result:
+            return decode_untrusted(result["ok"])
+        if isinstance(result, dict) and "raised" in result:
+            # Only the exception's type: its text could carry the test's inputs out.
+            raised = result["raised"]
+            kind = raised if isinstance(raised, str) and _TYPE_NAME.fullmatch(raised) else None
+            raise StudentError(f"{self.name}(...) raised {kind or 'an exception'}")
+        raise StudentError(f"{self.name}(...) gave no result: {_reason(answer, result)}")
 
     def __repr__(self):
         return f"<student function {self.name}>"
+
+
+def parse_answer(answer):
+    """The kernel's answer (``{"raw": text}`` from the grading process) parsed, or None."""
+    raw = answer.get("raw") if isinstance(answer, dict) else None
+    if not isinstance(raw, str):
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _reason(answer, parsed):
+    """Why the kernel's answer (parsed as ``parsed``) gives no value."""
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if error:
+        return str(error)[:200]
+    return "its answer was not readable" if parsed is None else "its answer was not a result"
+
+
+def decode_untrusted(data, remote=None):
+    """:func:`grader.codec.decode` on data written by code the student controls: whatever
+    it holds, the result is a value or an :class:`Opaque` placeholder, never an error."""
+    try:
+        return decode(data, remote)
+    except Exception as error:  # noqa: BLE001  (hostile data: any failure is "unreadable")
+        return Opaque(f"unreadable data ({type(error).__name__})")
 
 
 def check_keras_config(config):
@@ -129,7 +165,7 @@ def free_names(source):
             defined.add(node.arg)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             defined.add(node.name)
-    return sorted(loaded - defined - set(dir(builtins)))
+    return sorted(n for n in loaded - defined - set(dir(builtins)) if not n.startswith("__"))
 
 
 class Judge:
@@ -139,24 +175,32 @@ class Judge:
         self.namespace = {"__name__": "__main__", "get_ipython": lambda: None}
 
     def _value(self, name, data):
-        if data["t"] == "function":
+        if not isinstance(data, dict):
+            return Opaque(f"{name} could not be read")
+        if data.get("t") == "function":
             return RemoteFunction(self.channel, name)
-        if data["t"] in ("keras", "history", "early_stopping"):
+        if data.get("t") in ("keras", "history", "early_stopping"):
             try:
                 return rebuild(data)
             except Exception as error:
                 return Opaque(f"{name} could not be rebuilt: {type(error).__name__}: {error}")
-        return decode(data, remote=lambda d: Opaque("a function or Keras object inside a value"))
+        return decode_untrusted(
+            data, remote=lambda d: Opaque("a function or Keras object inside a value"))
 
     def _fetch(self, source, namespace):
         """Fetch, fresh from the kernel, what the cell needs and the instructor's cells did
-        not define."""
+        not define: exactly those names, whatever else the kernel's answer holds."""
         wanted = [n for n in free_names(source) if n not in self.namespace]
         if not wanted:
             return
         answer = self.channel.ask({"op": "fetch", "names": wanted})
-        for name, data in answer["values"].items():
-            if data["t"] != "missing":
+        values = parse_answer(answer)
+        if not isinstance(values, dict):
+            reason = _reason(answer, values)
+            values = {name: {"t": "error", "message": reason} for name in wanted}
+        for name in wanted:
+            data = values.get(name)
+            if not (isinstance(data, dict) and data.get("t") == "missing"):
                 namespace[name] = self._value(name, data)
 
     def run(self, source, namespace):
@@ -204,15 +248,21 @@ def _failed_below_the_marker(source, error):
     return bool(cell_lines) and cell_lines[0] > marker
 
 
-def _describe(error):
+def _describe(error, limit=1000):
+    """``Type: message``, cut to ``limit`` characters: a message may quote student values,
+    which must not become a channel for large amounts of data."""
     text = str(error).strip()
     name = type(error).__name__
-    return f"{name}: {text}" if text else name
+    return (f"{name}: {text}" if text else name)[:limit]
 
 
 def main():
     import dlcourse  # noqa: F401  (quiets TensorFlow before any cell imports it)
+    from grader import heldout
 
+    first = json.loads(sys.stdin.readline() or "{}")
+    if first.get("op") == "secret":  # the held-out secret: only ever on this pipe
+        heldout.use(first["value"])
     channel = Channel()
     judge = Judge(channel)
     channel.send({"op": "ready"})

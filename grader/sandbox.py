@@ -1,17 +1,24 @@
-"""Run untrusted code in a sandbox with limits.
+"""Run untrusted code in a sandbox with limits, one sandbox per process tree.
 
-Student kernels and the judge each run under bubblewrap where it is installed: no network,
-the system and the course's Python environment read-only, only the submission's own work
-folder writable, and nothing else of the machine visible (no gradebook, no ``solutions/``,
-no other submission). Under root the process also drops to the ``nobody`` user, which makes
-the process-count limit bite. Limits on CPU time, file size and processes are set with
-``prlimit``; memory is watched from outside by :class:`MemoryWatch`. Without bubblewrap the
-limits still apply and :func:`warn_once` says so.
+Student kernels and the judge each run in a :class:`Sandbox`. Under bubblewrap: no network,
+the system and the course's Python environment read-only, only the sandbox's own work
+folder writable, a small private ``/tmp`` and ``/dev/shm``, and nothing else of the machine
+visible: the course folder, the gradebook, the secret and the other submissions are hidden
+even where they sit under a system folder (``/opt``, ``/etc`` ...). Under root each sandbox
+also runs as a user id of its own (so one submission's processes never use another's
+process slots, nor signal or read them) and, where the machine has cgroups, in a cgroup of
+its own (:mod:`grader.cgroups`: memory as the kernel counts it, processes, CPU share).
+``prlimit`` caps CPU time, file size and process count; :class:`Watch` caps the work
+folder's size and, without cgroups, resident memory. Without bubblewrap the limits still
+apply and :func:`warn_once` says that files are not hidden.
 """
 
 import os
 import shutil
+import stat
+import subprocess
 import sys
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
@@ -19,8 +26,12 @@ from pathlib import Path
 
 import psutil
 
+from grader.cgroups import Cgroup
+
 REPO = Path(__file__).resolve().parents[1]
 NOBODY = 65534
+# Sandbox user ids: a block no account uses, two per grading process (kernel, judge).
+UID_BASE = 2**30
 
 # What a sandboxed process may see besides its work folder: the system, the interpreter
 # the virtual environment was made from, the environment itself and the course library.
@@ -30,18 +41,24 @@ _SYSTEM = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/opt"]
 _KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL",
              "KERAS_BACKEND", "PYTHONHASHSEED"]
 
+# Joins the cgroups named before "--", then runs the rest (as root, before bubblewrap).
+_JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
+
 
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one sandboxed process (and its children)."""
 
-    memory_mb: int = 4096  # resident memory of the whole process tree
+    memory_mb: int = 4096  # memory of the whole process tree (shared memory included)
     cpu_seconds: int = 1800  # CPU time of each process
-    file_mb: int = 256  # largest file it may write
+    file_mb: int = 256  # largest file it may write; also the size of its /tmp and /dev/shm
     processes: int = 256  # processes and threads it may add
     cell_seconds: int = 300  # wall clock per cell (nbgrader's Execute.timeout)
     notebook_seconds: int = 900  # wall clock for the whole submission
     output_kb: int = 256  # output kept per cell; the rest is cut
+    answer_mb: int = 64  # largest answer (values, a call's result) a kernel may send
+    disk_mb: int = 1024  # the work folder's size
+    cpus: float = 0.0  # CPU cores per sandbox (0: an equal share of the machine)
 
 
 def bubblewrap():
@@ -68,65 +85,154 @@ def _base_python():
     return Path(os.path.realpath(sys.executable)).parents[1]
 
 
-def wrap(command, work, limits, env, writable=True, extra_ro=()):
-    """The command line that runs ``command`` sandboxed in ``work``.
+def _under(path, folders):
+    return any(Path(path) == Path(f) or Path(f) in Path(path).parents for f in folders)
 
-    ``env`` are the only environment variables it gets; ``writable`` says whether ``work``
-    is writable; ``extra_ro`` are more paths it may read.
-    """
-    as_root = os.getuid() == 0
-    nproc = limits.processes if as_root else limits.processes + _own_processes()
-    inner = [
-        "prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 2**20}",
-        f"--nproc={nproc}", "--core=0", "--", *command,
-    ]
-    if as_root:  # run as nobody, so that the process limit counts only this sandbox
-        inner = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                 "--inh-caps=-all", "--bounding-set=-all", *inner]
-    bwrap = bubblewrap()
-    if not bwrap:
-        warn_once()
-        return ["env", "-i", *[f"{k}={v}" for k, v in env.items()], *inner]
-    # Root needs no user namespace (it drops to nobody inside); others get one.
-    namespaces = (["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                   "--unshare-cgroup-try"] if as_root else ["--unshare-all", "--cap-drop", "ALL"])
-    # No --new-session: the kernel must stay in its launcher's process group so that a cell
-    # can be interrupted; it has no terminal to abuse anyway (Jupyter starts it detached).
-    sandbox = [bwrap, "--die-with-parent", *namespaces, "--clearenv", "--dev", "/dev",
-               "--proc", "/proc", "--tmpfs", "/tmp"]
-    for path in _SYSTEM:
-        sandbox += ["--ro-bind-try", path, path]
-    readable = [_base_python(), Path(sys.prefix), REPO / "dlcourse", *extra_ro]
-    # bwrap makes missing parent folders private to root: make them traversable first.
-    parents = {p for path in [*readable, Path(work)] for p in path.parents}
-    for parent in sorted(parents - {Path("/")}):
-        if str(parent) not in _SYSTEM:
-            sandbox += ["--perms", "0755", "--dir", str(parent)]
-    for path in readable:
-        sandbox += ["--ro-bind", str(path), str(path)]
-    sandbox += ["--bind" if writable else "--ro-bind", str(work), str(work), "--chdir", str(work)]
-    for key, value in env.items():
-        sandbox += ["--setenv", key, str(value)]
-    return sandbox + inner
+
+class Sandbox:
+    """The sandbox of one process tree: its user id, its cgroup, its command line, its
+    watch and its cleanup. ``slot`` tells apart the sandboxes one grading process runs at
+    once (0: the kernel, 1: the judge); ``private`` are more folders it must never see."""
+
+    def __init__(self, work, limits, slot=0, private=()):
+        self.work, self.limits = Path(work), limits
+        self.as_root = os.getuid() == 0
+        self.uid = UID_BASE + 2 * (os.getpid() % 2**22) + slot if self.as_root else os.getuid()
+        self.private = [REPO, Path(tempfile.gettempdir()), *map(Path, private)]
+        self.cgroup = None
+        if self.as_root:
+            self.kill_user()  # whatever a crashed run with this id left behind
+            self.cgroup = Cgroup.create(f"grader-{self.uid}", limits.memory_mb * 2**20,
+                                        limits.processes, limits.cpus)
+        self.watch = None
+
+    def command(self, command, env, writable=True, extra_ro=()):
+        """The command line that runs ``command`` sandboxed in the work folder.
+
+        ``env`` are the only environment variables it gets; ``writable`` says whether the
+        work folder is writable; ``extra_ro`` are more paths it may read."""
+        limits = self.limits
+        nproc = limits.processes if self.as_root else limits.processes + _own_processes()
+        inner = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 2**20}",
+                 f"--nproc={nproc}", "--core=0", "--", *command]
+        if self.as_root:  # its own user: the process limit counts only this sandbox
+            inner = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
+                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", *inner]
+        bwrap = bubblewrap()
+        if not bwrap:
+            warn_once()
+            return self._joined(["env", "-i", *[f"{k}={v}" for k, v in env.items()], *inner])
+        # Root needs no user namespace (it drops to its own user inside); others get one.
+        namespaces = (["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                       "--unshare-cgroup-try"] if self.as_root
+                      else ["--unshare-all", "--cap-drop", "ALL"])
+        size = str(limits.file_mb * 2**20)
+        # No --new-session: the kernel must stay in its launcher's process group so that a
+        # cell can be interrupted; it has no terminal to abuse anyway (Jupyter starts it
+        # detached).
+        sandbox = [bwrap, "--die-with-parent", *namespaces, "--clearenv", "--dev", "/dev",
+                   "--proc", "/proc", "--size", size, "--tmpfs", "/tmp",
+                   "--size", size, "--tmpfs", "/dev/shm"]
+        for path in _SYSTEM:
+            sandbox += ["--ro-bind-try", path, path]
+        # Folders of the grader's machine seen through a system folder are emptied first.
+        for path in self.private:
+            if _under(path, _SYSTEM) and path.is_dir():
+                sandbox += ["--tmpfs", str(path)]
+        readable = [_base_python(), Path(sys.prefix), REPO / "dlcourse", *extra_ro]
+        # bwrap makes missing parent folders private to root: make them traversable first.
+        parents = {p for path in [*readable, self.work] for p in path.parents}
+        for parent in sorted(parents - {Path("/")}):
+            if str(parent) not in _SYSTEM:
+                sandbox += ["--perms", "0755", "--dir", str(parent)]
+        for path in readable:
+            sandbox += ["--ro-bind", str(path), str(path)]
+        sandbox += ["--bind" if writable else "--ro-bind", str(self.work), str(self.work),
+                    "--chdir", str(self.work)]
+        for key, value in env.items():
+            sandbox += ["--setenv", key, str(value)]
+        return self._joined(sandbox + inner)
+
+    def _joined(self, command):
+        if self.cgroup is None:
+            return command
+        return ["sh", "-c", _JOIN, "sh", *self.cgroup.procs_files(), "--", *command]
+
+    def prepare(self):
+        """Make the work folder and give it (and what was copied into it) to the sandbox's
+        user. Runs before any student code, on files the grader made; links are not
+        followed all the same."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        if self.as_root:
+            os.chown(self.work, self.uid, self.uid, follow_symlinks=False)
+            for folder, dirs, files in os.walk(self.work):
+                for name in dirs + files:
+                    os.chown(os.path.join(folder, name), self.uid, self.uid,
+                             follow_symlinks=False)
+        return self.work
+
+    def start_watch(self, pid):
+        self.watch = Watch(pid, self)
+        self.watch.start()
+        return self.watch
+
+    def over_memory(self):
+        """Whether the tree was killed for its memory (by the watch or by the kernel)."""
+        return bool((self.watch and self.watch.reason == "memory limit")
+                    or (self.cgroup and self.cgroup.oom_kills()))
+
+    def stop_reason(self):
+        """``"memory limit"`` or ``"disk limit"`` if a limit stopped the tree, else None."""
+        if self.over_memory():
+            return "memory limit"
+        return self.watch.reason if self.watch else None
+
+    def kill_user(self):
+        """Kill every process of this sandbox's user (root only: others share theirs)."""
+        if not self.as_root:
+            return
+        for _ in range(50):  # a fork bomb refills; the process limit bounds the rounds
+            pids = [p.pid for p in psutil.process_iter(["uids"])
+                    if p.info["uids"] and self.uid in (p.info["uids"].real,
+                                                       p.info["uids"].effective)]
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+
+    def close(self):
+        """Kill everything the sandbox started and delete what it wrote."""
+        if self.watch:
+            self.watch.stop()
+        if self.cgroup:
+            self.cgroup.remove()
+        self.kill_user()
+        if self.as_root and not bubblewrap():  # its files in the machine's shared folders
+            for shared in ("/tmp", "/var/tmp", "/dev/shm"):
+                for entry in _entries(shared):
+                    if entry.stat(follow_symlinks=False).st_uid == self.uid:
+                        remove_tree(entry.path)
+
+
+def _entries(folder):
+    try:
+        return list(os.scandir(folder))
+    except OSError:
+        return []
 
 
 def sandbox_env(work, extra=None):
     """Environment of a sandboxed process: a few safe variables, its home in ``work``."""
     env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"])
-    env.update(HOME=str(work), MPLCONFIGDIR=f"{work}/.config/matplotlib",
-               IPYTHONDIR=f"{work}/.ipython", PYTHONDONTWRITEBYTECODE="1")
+    env.update(HOME=str(work), USER="student", LOGNAME="student",
+               MPLCONFIGDIR=f"{work}/.config/matplotlib", IPYTHONDIR=f"{work}/.ipython",
+               PYTHONDONTWRITEBYTECODE="1")
     env.update(extra or {})
     return env
-
-
-def prepare_work(work):
-    """Make ``work`` and give it to the sandbox's user."""
-    work.mkdir(parents=True, exist_ok=True)
-    if os.getuid() == 0:
-        for path in [work, *work.rglob("*")]:
-            os.chown(path, NOBODY, NOBODY)
-    return work
 
 
 def _own_processes():
@@ -134,27 +240,59 @@ def _own_processes():
     return sum(1 for u in uids if u and u.real == os.getuid())
 
 
-class MemoryWatch(threading.Thread):
-    """Kill a process tree whose resident memory passes ``limit_mb``; remember that it did."""
+def folder_size(folder, max_entries=200_000):
+    """Bytes on disk under ``folder`` (links not followed), or None past ``max_entries``
+    entries (a tree of millions of empty files is over any limit too)."""
+    total, count, stack = 0, 0, [str(folder)]
+    while stack:
+        for entry in _entries(stack.pop()):
+            count += 1
+            if count > max_entries:
+                return None
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            total += info.st_blocks * 512
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(entry.path)
+    return total
 
-    def __init__(self, pid, limit_mb, interval=0.25):
+
+class Watch(threading.Thread):
+    """Kill a sandboxed tree that fills its work folder past ``disk_mb`` or, where no
+    cgroup counts its memory, whose resident memory passes ``memory_mb``; ``reason`` says
+    which limit it passed."""
+
+    def __init__(self, pid, box, interval=0.25):
         super().__init__(daemon=True)
-        self.pid, self.limit, self.interval = pid, limit_mb * 2**20, interval
-        self.exceeded = False
+        self.pid, self.box, self.interval = pid, box, interval
+        self.reason = None
         self._stop = threading.Event()
 
     def run(self):
+        ticks = 0
         while not self._stop.wait(self.interval):
+            ticks += 1
             try:
-                root = psutil.Process(self.pid)
-                tree = [root, *root.children(recursive=True)]
-                used = sum(_rss(p) for p in tree)
+                if self.box.cgroup is None and self._rss() > self.box.limits.memory_mb * 2**20:
+                    self.reason = "memory limit"
+                elif ticks % 4 == 0:  # the folder walk costs more: once a second
+                    size = folder_size(self.box.work)
+                    if size is None or size > self.box.limits.disk_mb * 2**20:
+                        self.reason = "disk limit"
             except psutil.NoSuchProcess:
                 return
-            if used > self.limit:
-                self.exceeded = True
+            if self.reason:
                 kill_tree(self.pid)
+                if self.box.cgroup:
+                    self.box.cgroup.kill()
+                self.box.kill_user()
                 return
+
+    def _rss(self):
+        root = psutil.Process(self.pid)
+        return sum(_rss(p) for p in [root, *root.children(recursive=True)])
 
     def stop(self):
         self._stop.set()
@@ -179,3 +317,11 @@ def kill_tree(pid):
             process.kill()
         except psutil.Error:
             pass
+
+
+def remove_tree(path):
+    """Delete ``path`` whatever its shape (deep, wide, unreadable modes, links inside)."""
+    if os.path.lexists(path):
+        # GNU rm walks by file descriptors: no depth limit, never follows a link.
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)],
+                       capture_output=True, timeout=600)

@@ -436,6 +436,129 @@ except Exception as error:
     print("NETWORK: blocked http", type(error).__name__)
 """
 
+FORGE_NAMES = """\
+import json
+_dump = json.dump
+
+def dump(obj, file, *args, **kwargs):  # every answer also "defines" builtins as functions
+    if isinstance(obj, dict) and any(isinstance(v, dict) and "t" in v for v in obj.values()):
+        obj = {**obj, **{name: {"t": "function"} for name in ("float", "int", "abs", "len",
+                                                               "isinstance", "round")}}
+    return _dump(obj, file, *args, **kwargs)
+
+json.dump = dump
+
+def float(*args):
+    return 1.0
+
+def int(*args):
+    return 4
+
+abs = len = round = float
+isinstance = lambda *args: True
+"""
+
+
+def exchange_links(course):
+    """Answers swapped for links to the grader's files and for FIFOs, and the exchange
+    folder itself swapped for a link into the course folder."""
+    code = f"""\
+import json, os
+TARGETS = [{str(course / "gradebook.db")!r}, {str(course / ".grader" / "heldout-secret")!r},
+           {str(course / "submitted" / "reference" / "ex01" / "ex01_single_neuron.ipynb")!r},
+           {str(REPO / "solutions" / "ex01" / "ex01_single_neuron.ipynb")!r}, "/etc/shadow"]
+_dump, calls = json.dump, [0]
+
+def dump(obj, file, *args, **kwargs):  # write the answer, then replace it
+    _dump(obj, file, *args, **kwargs)
+    file.flush()
+    path, calls[0] = file.name, calls[0] + 1
+    os.unlink(path)
+    if calls[0] % 3 == 0:
+        os.mkfifo(path)
+    else:
+        os.symlink(TARGETS[calls[0] % len(TARGETS)], path)
+    if calls[0] == 4:  # from now on the grader's requests would land in the course folder
+        os.rename(".exchange", ".exchange-moved")
+        os.symlink({str(course)!r}, ".exchange")
+
+json.dump = dump
+"""
+    first = "print('ATTACK RAN: exchange_links')\n" + code
+    nb = _with_added(_answered(WRONG), "build_model", first)
+    later = "import os\nprint('EXCHANGE IS A LINK:', os.path.islink('.exchange'))"
+    return _text(_with_added(nb, "train_model", later))
+
+
+# A reference submission that parks as many idle processes as its limit allows for a
+# while, and one graded beside it (sorted right after it, so that they run together).
+PARKED = """\
+import subprocess, time
+parked = []
+for _ in range(400):
+    try:
+        parked.append(subprocess.Popen(["sleep", "120"]))
+    except OSError:
+        break
+print("PARKED", len(parked), "processes")
+time.sleep(40)
+"""
+
+MEMFD = """\
+import os
+block, kept = b"m" * 2**26, []
+for _ in range(22):  # 22 memfds of 192 MB (each under the file size limit): 4 GB unmapped
+    kept.append(os.memfd_create("hidden"))
+    for _ in range(3):
+        os.write(kept[-1], block)
+"""
+
+SHARED_MEMORY = """\
+import os
+for folder in ("/dev/shm", "/tmp"):
+    try:
+        with open(os.path.join(folder, "big"), "wb") as file:
+            for _ in range(40):  # 2.5 GB of memory-backed files
+                file.write(b"s" * 2**26)
+        print("SHM WROTE", folder)
+    except OSError as error:
+        print("SHM REFUSED", folder, type(error).__name__)
+"""
+
+DISK_FILLER = """\
+import os
+os.makedirs("filler", exist_ok=True)
+for i in range(40):  # 40 files of 100 MB: more than the work folder may hold
+    with open(f"filler/{i}.bin", "wb") as file:
+        file.write(os.urandom(2**20) * 100)
+"""
+
+DEEP_TREE = """\
+import os
+here = os.getcwd()
+for depth in range(3000):  # deeper than any path can name, read-only folders
+    os.mkdir("d")
+    os.chdir("d")
+    if depth:
+        os.chmod("..", 0o500)
+os.chdir(here)
+print("DEEP TREE MADE")
+"""
+
+COMM_FLOOD = """\
+from ipykernel.comm import Comm
+for i in range(60):  # widget messages of 5 MB each, which an executor would keep
+    Comm(target_name="jupyter.widget", data={"state": {"value": "w" * 5_000_000}})
+print("COMM FLOOD SENT")
+"""
+
+RAISE_INPUTS = """\
+def linear_unit(X, kernel, bias):
+    import os
+    raise ValueError(f"LEAKED INPUTS {X!r} {kernel!r} {bias!r} from {os.getcwd()}")
+"""
+
+
 # Modules written into the working folder: if the judge (started there, with the folder on
 # its sys.path) imported one, it would hand out full marks.
 SHADOWED = ["scipy", "pandas", "h5py", "PIL", "rich", "pydot", "sklearn", "jax", "torch",
@@ -553,6 +676,19 @@ SUBMISSIONS = [
     Submission("network", "attack", lambda c: _attack("network", [NETWORK]),
                markers=["ATTACK RAN: network", "NETWORK: blocked"],
                doc="TCP, UDP, DNS and HTTP to the outside"),
+    Submission("forge_names", "attack", lambda c: _attack("forge_names", [FORGE_NAMES]),
+               markers=["ATTACK RAN: forge_names"],
+               doc="answers that also define float, int, abs ... (the tests read values"
+                   " through them)"),
+    Submission("exchange_links", "attack", exchange_links,
+               markers=["ATTACK RAN: exchange_links", "EXCHANGE IS A LINK: True"],
+               doc="answers replaced by links to the grader's files and by FIFOs; the"
+                   " exchange folder replaced by a link into the course folder"),
+    Submission("raise_inputs", "attack",
+               lambda c: _attack("raise_inputs", ["pass"],
+                                 answers={**WRONG, "linear_unit": RAISE_INPUTS}),
+               markers=["ATTACK RAN: raise_inputs"],
+               doc="a function that raises with the test's inputs and the host's paths"),
     Submission("shadow_modules", "attack",
                lambda c: _attack("shadow_modules", [SHADOW_MODULES]),
                markers=["ATTACK RAN: shadow_modules"],
@@ -599,6 +735,27 @@ SUBMISSIONS = [
                doc="an empty submission folder"),
     Submission("fault_stderr_logs", "fault", stderr_logs, cap=MAX_SCORE, least=MAX_SCORE,
                doc="correct answers that log to stderr and warn"),
+    Submission("fault_parked", "fault", _fault(PARKED), cap=MAX_SCORE,
+               least=PARTS_BEFORE_LINEAR_UNIT, status="graded", markers=["PARKED"],
+               doc="parks as many idle processes as it may for 40 s"),
+    Submission("fault_parked_neighbour", "fault", lambda c: _text(_reference_with()),
+               cap=MAX_SCORE, least=MAX_SCORE,
+               doc="the reference, graded beside the parked processes"),
+    Submission("fault_memfd", "fault", _fault(MEMFD), cap=PARTS_BEFORE_LINEAR_UNIT,
+               least=PARTS_BEFORE_LINEAR_UNIT, status="memory limit",
+               doc="4 GB in a memfd that no process maps (not resident memory)"),
+    Submission("fault_shared_memory", "fault", _fault(SHARED_MEMORY), cap=MAX_SCORE,
+               least=MAX_SCORE, markers=["SHM REFUSED /dev/shm", "SHM REFUSED /tmp"],
+               doc="2.5 GB written to /dev/shm and /tmp"),
+    Submission("fault_disk_filler", "fault", _fault(DISK_FILLER), cap=PARTS_BEFORE_LINEAR_UNIT,
+               least=PARTS_BEFORE_LINEAR_UNIT, status="disk limit",
+               doc="4 GB of files in the work folder"),
+    Submission("fault_deep_tree", "fault", _fault(DEEP_TREE), cap=MAX_SCORE, least=MAX_SCORE,
+               markers=["DEEP TREE MADE"],
+               doc="a folder tree 3,000 deep with read-only folders, left behind"),
+    Submission("fault_comm_flood", "fault", _fault(COMM_FLOOD), cap=MAX_SCORE,
+               least=MAX_SCORE, markers=["COMM FLOOD SENT"],
+               doc="300 MB of widget (comm) messages"),
 ]
 
 

@@ -11,11 +11,15 @@
   secret) reaches a graded notebook, a record or a feedback page.
 """
 
+import glob
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 
+import psutil
 import pytest
 from attacks import (
     ASSIGNMENT,
@@ -30,6 +34,7 @@ from attacks import (
 )
 
 from grader.course import scores
+from grader.sandbox import UID_BASE
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
@@ -54,19 +59,54 @@ class Graded:
         return "\n".join(outputs_text(path) for path in self.notebooks(student))
 
 
+class ProcessScan(threading.Thread):
+    """Reads every process's command line and environment while grading runs, as any
+    user of the machine could (``ps e``), and remembers where ``secret`` showed."""
+
+    def __init__(self, secret):
+        super().__init__(daemon=True)
+        self.secret, self.found, self.scans = secret.encode(), set(), 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            self.scans += 1
+            for path in glob.glob("/proc/[0-9]*/cmdline") + glob.glob("/proc/[0-9]*/environ"):
+                try:
+                    with open(path, "rb") as file:
+                        if self.secret in file.read():
+                            self.found.add(path)
+                except OSError:
+                    pass
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The whole class, graded by one ``grader autograde`` run (and its feedback written)."""
-    course = build_course(tmp_path_factory.mktemp("attacks") / "course")
+    """The whole class, graded by one ``grader autograde`` run (and its feedback written),
+    with its own temporary folder, and every process watched for the held-out secret."""
+    root = tmp_path_factory.mktemp("attacks")
+    course = build_course(root / "course")
+    secret = "secret-" + "5e" * 24
+    (course / ".grader").mkdir(mode=0o700)
+    fd = os.open(course / ".grader" / "heldout-secret", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, f"{secret}\n".encode())
+    os.close(fd)
+    (root / "tmp").mkdir()
+    scan = ProcessScan(secret)
+    scan.start()
     start = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "grader", "autograde", ASSIGNMENT, "--course-dir", str(course),
          *COMMAND], capture_output=True, text=True, timeout=3600,
+        env={**os.environ, "TMPDIR": str(root / "tmp")},
     )
     seconds = time.monotonic() - start
+    scan.done.set()
+    scan.join()
     subprocess.run([sys.executable, "-m", "grader", "feedback", ASSIGNMENT, "--course-dir",
                     str(course)], check=True, capture_output=True, timeout=600)
     graded = Graded(course, result, seconds)
+    graded.scan, graded.tmp = scan, root / "tmp"
     summary = [f"fixture: {seconds:.0f} s for {len(SUBMISSIONS)} submissions"]
     for s in SUBMISSIONS:
         record = graded.record(s.name) or {}
@@ -182,3 +222,46 @@ def test_gradebook_agrees_with_the_records(graded):
         parts = {k: v["points"] for nb in record["notebooks"].values()
                  for k, v in nb["parts"].items()}
         assert got == parts, s.name
+
+
+def test_the_secret_is_never_in_a_command_line_or_an_environment(graded):
+    assert graded.scan.scans > 100, "the scan did not run while grading"
+    assert not graded.scan.found, sorted(graded.scan.found)
+
+
+def test_neighbours_of_hostile_submissions_keep_full_marks(graded):
+    for name in ("fault_fork_bomb_neighbour", "fault_parked_neighbour"):
+        record = graded.record(name)
+        assert (record["score"], record["status"]) == (MAX_SCORE, "graded"), record
+    assert "PARKED" in graded.outputs("fault_parked")
+    parked = int(graded.outputs("fault_parked").split("PARKED ")[1].split()[0])
+    assert parked > 150, "the parked processes were too few to starve a shared user"
+
+
+def test_links_and_fifos_in_the_exchange_are_not_followed(graded):
+    record = graded.record("exchange_links")
+    assert record["score"] == 0.0 and record["status"] == "graded", record
+    planted = sorted(p.name for p in graded.course.iterdir() if p.name.endswith(".json"))
+    assert not planted, f"the grader wrote {planted} into the course folder"
+    messages = " ".join(p["message"] for nb in record["notebooks"].values()
+                        for p in nb["parts"].values())
+    assert "not a plain file" in messages, messages
+    assert "sqlite" not in messages.lower() and "cells" not in messages, messages
+
+
+def test_student_exception_text_is_not_shown(graded):
+    record = graded.record("raise_inputs")
+    part = record["notebooks"][NOTEBOOK]["parts"]["test_linear_unit"]
+    assert part["points"] == 0.0 and "raised ValueError" in part["message"], part
+    page = graded.course / "feedback" / "raise_inputs" / ASSIGNMENT / "feedback.html"
+    for text in (json.dumps(record), page.read_text()):
+        assert "LEAKED INPUTS" not in text and str(graded.tmp) not in text
+
+
+def test_nothing_is_left_behind(graded):
+    left = sorted(str(p.relative_to(graded.tmp)) for p in graded.tmp.iterdir())
+    assert not left, f"grading left {left} in its temporary folder"
+    cgroups = glob.glob("/sys/fs/cgroup/*/**/grader-*", recursive=True)
+    assert not cgroups, cgroups
+    assert not [p for p in psutil.process_iter(["uids"])
+                if p.info["uids"] and p.info["uids"].real >= UID_BASE], "sandbox processes left"
