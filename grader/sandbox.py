@@ -131,8 +131,8 @@ class Sandbox:
         # cell can be interrupted; it has no terminal to abuse anyway (Jupyter starts it
         # detached).
         sandbox = [bwrap, "--die-with-parent", *namespaces, "--clearenv", "--dev", "/dev",
-                   "--proc", "/proc", "--size", size, "--tmpfs", "/tmp",
-                   "--size", size, "--tmpfs", "/dev/shm"]
+                   "--proc", "/proc", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                   "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
         for path in _SYSTEM:
             sandbox += ["--ro-bind-try", path, path]
         # Folders of the grader's machine seen through a system folder are emptied first.
