@@ -52,7 +52,7 @@ def cmd_collect_zip(args):
     from grader.collect import DEFAULT_PATTERN, collect_zip
 
     imported, unmatched = collect_zip(_course(args), args.assignment, args.archive,
-                                      args.pattern or DEFAULT_PATTERN)
+                                      args.pattern or DEFAULT_PATTERN, replace=args.replace)
     print(f"imported {len(imported)} notebook(s) into submitted/*/{args.assignment}/")
     for member, reason in unmatched:
         print(f"  not imported: {member} ({reason})")
@@ -98,6 +98,8 @@ def parser():
     collect.add_argument("archive", type=Path)
     collect.add_argument("--pattern", default=None,
                          help="regular expression with a 'student' group matched on file names")
+    collect.add_argument("--replace", action="store_true",
+                         help="overwrite a different notebook already in submitted/")
     return main
 
 
