@@ -736,8 +736,9 @@ SUBMISSIONS = [
     Submission("fault_stderr_logs", "fault", stderr_logs, cap=MAX_SCORE, least=MAX_SCORE,
                doc="correct answers that log to stderr and warn"),
     Submission("fault_parked", "fault", _fault(PARKED), cap=MAX_SCORE,
-               least=PARTS_BEFORE_LINEAR_UNIT, status="graded", markers=["PARKED"],
-               doc="parks as many idle processes as it may for 40 s"),
+               least=PARTS_BEFORE_LINEAR_UNIT, status=None, markers=["PARKED"],
+               doc="parks as many idle processes as it may for 40 s (then its own training"
+                   " finds no process slot left)"),
     Submission("fault_parked_neighbour", "fault", lambda c: _text(_reference_with()),
                cap=MAX_SCORE, least=MAX_SCORE,
                doc="the reference, graded beside the parked processes"),
