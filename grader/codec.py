@@ -22,6 +22,7 @@ _SCALARS = (bool, int, float, str)
 _EARLY_STOPPING = ("monitor", "min_delta", "patience", "restore_best_weights", "mode",
                    "baseline", "start_from_epoch", "verbose")
 MAX_DEPTH = 20
+_ARRAY_KINDS = "biufUS"  # booleans, numbers and strings: no objects, no records
 
 
 class Opaque:
@@ -78,7 +79,7 @@ def encode(value, depth=0):
         return {"t": "none"}
     if kind in _SCALARS:
         return {"t": kind.__name__, "v": value}
-    if kind is np.ndarray and value.dtype.kind in "biufUS":
+    if kind is np.ndarray and value.dtype.kind in _ARRAY_KINDS:
         return {"t": "array", "npy": _array(value)}
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in "biuf":
         return {"t": "npscalar", "dtype": value.dtype.str, "v": value.item()}
@@ -162,9 +163,15 @@ def decode(data, remote=None):
         expected = {"bool": bool, "int": int, "float": float, "str": str}[tag]
         return value if type(value) is expected else expected(value)
     if tag == "array":
-        return _load_array(data["npy"])
+        array = _load_array(data["npy"])
+        if array.dtype.kind not in _ARRAY_KINDS:
+            raise ValueError(f"refusing an array of dtype {array.dtype}")
+        return array
     if tag == "npscalar":
-        return np.dtype(data["dtype"]).type(data["v"])
+        dtype = np.dtype(data["dtype"])
+        if dtype.kind not in "biuf":
+            raise ValueError(f"refusing a NumPy scalar of dtype {dtype}")
+        return dtype.type(data["v"])
     if tag in ("tuple", "list"):
         items = [decode(v, remote) for v in data["v"]]
         return tuple(items) if tag == "tuple" else items

@@ -1,0 +1,118 @@
+"""The judge against hostile answers from a student's kernel, without a kernel: a fake
+channel plays the kernel and sends back forged, broken and oversized answers. Whatever
+arrives, the judge takes exactly the names it asked for, never a name Python or the
+instructor's cells define, turns unreadable data into placeholders and never crashes."""
+
+import json
+
+import numpy as np
+import pytest
+
+from grader.codec import encode
+from grader.judge import Judge, free_names
+
+
+class FakeKernel:
+    """Answers every fetch with ``values`` (plus whatever ``extra`` forges) as raw text, and
+    every call with ``result``."""
+
+    def __init__(self, values=None, raw=None, result=None):
+        self.values, self.raw, self.result = values or {}, raw, result
+        self.asked = []
+
+    def ask(self, message):
+        self.asked.append(message)
+        if message["op"] == "fetch":
+            return {"raw": self.raw if self.raw is not None else json.dumps(self.values)}
+        return {"raw": json.dumps(self.result)}
+
+    def send(self, message):
+        pass
+
+
+def judge_with(kernel, setup="import numpy as np"):
+    judge = Judge(kernel)
+    judge.instructor(setup)
+    return judge
+
+
+FUNCTION = {"t": "function"}
+TEST = "assert float(kernel_shape[0]) == 3.0 and int(len(kernel_shape)) == 2"
+
+
+def test_a_correct_answer_passes():
+    kernel = FakeKernel({"kernel_shape": encode((3, 1))})
+    assert judge_with(kernel).test(TEST, 1)["points"] == 1.0
+    assert kernel.asked[0]["names"] == ["kernel_shape"]
+
+
+@pytest.mark.parametrize("forged", [
+    {"float": FUNCTION, "int": FUNCTION, "len": FUNCTION},  # the red team's case
+    {"float": encode(3.0), "len": encode(2)},  # data under builtin names
+    {"np": FUNCTION, "__builtins__": encode({}), "AssertionError": encode(1)},
+    {"kernel_shape ": encode((3, 1)), "KERNEL_SHAPE": encode((3, 1))},  # near misses
+])
+def test_forged_extra_names_are_ignored(forged):
+    wrong = {"kernel_shape": encode((1, 3)), **forged}
+    judge = judge_with(FakeKernel(wrong))
+    result = judge.test(TEST, 1)
+    assert result["points"] == 0.0, result
+    assert set(judge.namespace) - {"__builtins__"} == {"__name__", "get_ipython", "np"}
+
+
+def test_names_the_instructor_defined_are_never_fetched():
+    kernel = FakeKernel({"kernel_shape": encode((3, 1)), "expected": encode((3, 1))})
+    judge = judge_with(kernel, "import numpy as np\nexpected = (3, 1)")
+    assert judge.test("assert tuple(kernel_shape) == expected", 1)["points"] == 1.0
+    assert kernel.asked[0]["names"] == ["kernel_shape"]
+    assert free_names("x = len(y)\nprint(__builtins__, __class__)") == ["y"]
+
+
+@pytest.mark.parametrize("raw", [
+    "not JSON at all", "[1, 2, 3]", "null", '"a string"', "[" * 100_000,
+    json.dumps({"kernel_shape": [1, 2]}), json.dumps({"kernel_shape": {"t": 5}}),
+    json.dumps({"kernel_shape": {"t": "tuple", "v": "not a list"}}),
+    json.dumps({"kernel_shape": {"t": "int", "v": "9" * 5000}}),
+    json.dumps({"kernel_shape": {"t": "dict", "k": [{"t": "list", "v": []}], "v": [
+        {"t": "int", "v": 1}]}}),
+    json.dumps({"kernel_shape": {"t": "npscalar", "dtype": "O", "v": [3, 1]}}),
+    json.dumps({"kernel_shape": {"t": "keras", "kind": "model", "config": {"module": "os"},
+                                 "weights": []}}),
+])
+def test_unreadable_answers_score_zero_without_breaking_the_judge(raw):
+    result = judge_with(FakeKernel(raw=raw)).test(TEST, 1)
+    assert result["points"] == 0.0 and result["visible"] is False, result
+
+
+def test_an_object_array_is_refused():
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([(3, 1.0)], dtype=[("a", "i8"), ("b", "f8")]))
+    data = {"t": "array", "npy": base64.b64encode(buffer.getvalue()).decode()}
+    judge = judge_with(FakeKernel({"kernel_shape": data}))
+    assert judge.test("assert kernel_shape is not None and kernel_shape == kernel_shape", 1)[
+        "points"] == 0.0
+
+
+@pytest.mark.parametrize("result, shown", [
+    ({"raised": "ValueError"}, "linear_unit(...) raised ValueError"),
+    ({"raised": "ValueError: the hidden inputs [[1, 2, 3]] from /tmp/grader-x"},
+     "linear_unit(...) raised an exception"),
+    ({"raised": ["not", "a", "name"]}, "linear_unit(...) raised an exception"),
+    ({"error": "whatever the kernel says"}, "gave no result"),
+    ("just a string", "gave no result"),
+])
+def test_a_student_function_that_raises_shows_only_the_type(result, shown):
+    kernel = FakeKernel({"linear_unit": FUNCTION}, result=result)
+    outcome = judge_with(kernel).test("linear_unit(np.ones((2, 3)), np.ones((3, 1)), 0)", 2)
+    assert outcome["points"] == 0.0 and shown in outcome["message"], outcome
+    assert "hidden inputs" not in outcome["message"] and "/tmp" not in outcome["message"]
+
+
+def test_a_student_function_returns_data_only():
+    kernel = FakeKernel({"linear_unit": FUNCTION}, result={"ok": encode([1.0, 2.0])})
+    outcome = judge_with(kernel).test(
+        "assert linear_unit(1, 2, 3) == [1.0, 2.0]", 2)
+    assert outcome["points"] == 2.0, outcome
