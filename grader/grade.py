@@ -143,7 +143,6 @@ class JudgeProcess:
     def close(self):
         sandbox.kill_tree(self.process.pid)
         self.process.wait()
-        self.box.close()
 
 
 class Exchange:
@@ -213,7 +212,7 @@ class Run:
     def __init__(self, nb, work, limits, secret, private=()):
         self.nb, self.work, self.limits = nb, work, limits
         self.secret, self.private = secret, private
-        self.box = self.exchange = self.judge = self.km = None
+        self.box = self.judge_box = self.exchange = self.judge = self.km = None
         self.client = self.kernel_log = self.judge_log = None
 
     def start(self):
@@ -232,10 +231,10 @@ class Run:
         self.judge_log = open(self.work.parent / "judge.log", "w")
         # The judge gets a folder of its own: nothing the student writes is on its import
         # path; and a user of its own: the kernel cannot signal or read it.
-        judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits, slot=1,
-                                    private=self.private)
-        judge_box.prepare()
-        self.judge = JudgeProcess(judge_box, self.judge_log, self.secret)
+        self.judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits, slot=1,
+                                         private=self.private)
+        self.judge_box.prepare()
+        self.judge = JudgeProcess(self.judge_box, self.judge_log, self.secret)
         self.client.start_new_kernel(stdout=self.kernel_log, stderr=self.kernel_log)
         self.client.start_new_kernel_client()
         self.box.start_watch(self.km.provisioner.process.pid)
@@ -245,7 +244,7 @@ class Run:
 
     def stop_reason(self):
         """Which limit stopped the kernel or the judge, if one did."""
-        boxes = [b for b in (self.box, self.judge and self.judge.box) if b]
+        boxes = [b for b in (self.box, self.judge_box) if b]
         return next((reason for b in boxes if (reason := b.stop_reason())), None)
 
     def remaining(self):
@@ -322,7 +321,8 @@ class Run:
                 pass
         if self.km and self.km.provisioner and self.km.provisioner.process:
             sandbox.kill_tree(self.km.provisioner.process.pid)
-        for resource in (self.box, self.exchange, self.kernel_log, self.judge_log):
+        for resource in (self.box, self.judge_box, self.exchange, self.kernel_log,
+                         self.judge_log):
             if resource:
                 resource.close()
         # What the sandboxes wrote goes now, whatever its shape (deep, huge, odd modes).
