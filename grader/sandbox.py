@@ -97,7 +97,7 @@ class Sandbox:
     def __init__(self, work, limits, slot=0, private=()):
         self.work, self.limits = Path(work), limits
         self.as_root = os.getuid() == 0
-        self.uid = UID_BASE + 2 * (os.getpid() % 2**22) + slot if self.as_root else os.getuid()
+        self.uid = UID_BASE + 2 * (os.getpid() % 2**22) + slot if self.as_root else os.geteuid()
         self.private = [REPO, Path(tempfile.gettempdir()), *map(Path, private)]
         self.cgroup = None
         if self.as_root:
