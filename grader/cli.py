@@ -38,14 +38,21 @@ def cmd_autograde(args):
 def cmd_feedback(args):
     from grader.reports import write_feedback
 
-    pages = write_feedback(_course(args), args.assignment)
-    print(f"wrote {len(pages)} feedback page(s) under feedback/*/{args.assignment}/")
+    pages, problems = write_feedback(_course(args), args.assignment)
+    print(f"wrote {len(pages)} feedback page(s) under feedback/*/{args.assignment}/"
+          + (f"; {len(problems)} submission(s) without one:" if problems else ""))
+    for student, problem in problems:
+        print(f"  {student}: {problem}")
 
 
 def cmd_export(args):
     from grader.reports import export_csv
 
-    print(f"wrote {export_csv(_course(args), args.to)}")
+    course = _course(args)
+    try:
+        print(f"wrote {export_csv(course, args.to)}")
+    except OSError as error:  # --to is a folder, or in one that cannot be written
+        sys.exit(f"grader: could not write the grades: {error}")
 
 
 def cmd_collect_zip(args):
