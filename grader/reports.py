@@ -27,7 +27,7 @@ import nbformat
 from grader.sanitize import csv_cell, safe_text
 
 PAGE = "feedback.html"
-MAX_RECORD_BYTES = 16 * 2**20
+MAX_RECORD_BYTES = 64 * 2**20  # answers of 5 M characters, JSON-escaped
 MAX_ITEMS = 200  # notebooks, parts or answers shown from one record
 NAME_CHARS, MESSAGE_CHARS, OUTPUT_CHARS, ANSWER_CHARS = 200, 2000, 10_000, 20_000
 
@@ -119,8 +119,8 @@ def read_record(course, student, assignment):
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable("the record is not a regular file")
-        data = file.read(MAX_RECORD_BYTES + 1)
-    if len(data) > MAX_RECORD_BYTES:
+        data = file.read(MAX_RECORD_BYTES + 1) if info.st_size <= MAX_RECORD_BYTES else b""
+    if info.st_size > MAX_RECORD_BYTES or len(data) > MAX_RECORD_BYTES:
         raise Unreadable(f"the record is larger than {MAX_RECORD_BYTES // 2**20} MB")
     try:
         record = json.loads(data)

@@ -228,7 +228,8 @@ def clean_notebook(nb, limit_bytes):
     """A copy of notebook ``nb`` that is safe to open: only inert outputs (streams, errors,
     plain text, PNG and JPEG images), no HTML, JavaScript, SVG, widgets or trust
     metadata (Jupyter treats it as untrusted), every string UTF-8-safe, and at most
-    ``limit_bytes`` once written (outputs are cut first, then added cells' sources)."""
+    ``limit_bytes`` once written (outputs are cut first, then added cells' sources; where
+    the instructor's cells alone are too large, one cell says so)."""
     nb = nb if isinstance(nb, dict) else {}
     cells = nb.get("cells") if isinstance(nb.get("cells"), list) else []
     ids = set()

@@ -251,11 +251,11 @@ def plant_sparse(course, student):
     path = course.record_path(student, ASSIGNMENT)
     path.parent.mkdir(parents=True)
     with open(path, "wb") as file:
-        file.truncate(2**26)  # 64 MB of nothing, past the cap
+        file.truncate(2**27)  # 128 MB of nothing, past the cap
 
 
 PLANTED = {"a FIFO": plant_fifo, "a link to a classmate's": plant_link_to_classmate,
-           "in a linked folder": plant_linked_folder, "a 64 MB sparse file": plant_sparse}
+           "in a linked folder": plant_linked_folder, "a 128 MB sparse file": plant_sparse}
 
 
 def broken_class(course, kind):
