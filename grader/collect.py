@@ -57,7 +57,11 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN, replace=Fa
     regex = re.compile(pattern)
     if "student" not in regex.groupindex:
         raise ValueError(f"the pattern {pattern!r} has no (?P<student>...) group")
-    size = os.stat(archive).st_size
+    if assignment in ("", ".", "..") or "/" in assignment:
+        raise ValueError(f"{assignment!r} is not an assignment name")
+    found = os.stat(archive)
+    if not stat.S_ISREG(found.st_mode):
+        raise ValueError(f"{archive} is not a file")
     imported, unmatched, claims = {}, [], {}
     with _open(archive) as zf:
         members = zf.infolist()
@@ -65,7 +69,7 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN, replace=Fa
             raise ValueError(f"{archive} has {len(members):,} members, more than the "
                              f"{MAX_MEMBERS:,} allowed: not imported")
         for info in members:
-            if info.is_dir():
+            if info.filename.endswith("/"):  # a folder (is_dir() fails on an empty name)
                 continue
             try:
                 claims.setdefault(_claim(info, expected, regex), []).append(info)
@@ -74,7 +78,7 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN, replace=Fa
         root = _submitted(course.submitted)
         try:
             spellings = _spellings([s for s, _ in claims] + os.listdir(root))
-            budget = min(MAX_TOTAL_BYTES, RATIO_FLOOR + MAX_RATIO * size)
+            budget = min(MAX_TOTAL_BYTES, RATIO_FLOOR + MAX_RATIO * found.st_size)
             for (student, name), infos in sorted(claims.items()):
                 try:
                     if len(infos) > 1:
@@ -96,12 +100,12 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN, replace=Fa
 
 
 def _open(archive):
-    if not stat.S_ISREG(os.stat(archive).st_mode):
-        raise ValueError(f"{archive} is not a file")
     try:
         return zipfile.ZipFile(archive)
     except zipfile.BadZipFile as error:
         raise ValueError(f"{archive} is not a zip file ({error})") from None
+    except NotImplementedError as error:  # a member needs a newer zip version
+        raise ValueError(f"{archive} cannot be read ({error})") from None
     except UnicodeDecodeError:
         raise ValueError(f"{archive}: a member's name is not valid UTF-8 (a damaged or forged "
                          "archive): not imported") from None
@@ -195,14 +199,12 @@ def _submitted(path):
 
 def _folder(parent, name):
     """A descriptor of folder ``name`` in ``parent`` (made if needed), never through a link."""
-    try:
+    with contextlib.suppress(OSError):  # if it is not made, opening it says why
         os.mkdir(name, dir_fd=parent)
-    except FileExistsError:
-        pass
     try:
         return os.open(name, _OPEN_DIR, dir_fd=parent)
-    except OSError:
-        raise Refused(f"{name} in submitted/ is a link or not a folder") from None
+    except OSError as error:
+        raise Refused(f"{name} in submitted/ is not a real folder ({error.strerror})") from None
 
 
 def _write(root, parts, data, replace):
@@ -227,6 +229,8 @@ def _save(folder, name, data, replace, shown):
             return
         raise Refused(f"submitted/{shown} exists already, different (--replace overwrites it)"
                       ) from None
+    except OSError as error:
+        raise Refused(f"could not be written: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)

@@ -12,6 +12,7 @@
 
 import json
 import os
+import random
 import stat
 import warnings
 import zipfile
@@ -364,6 +365,26 @@ def test_corrupt_members_are_reported_and_the_rest_imported(course):
     _, refused = run(course, members, lies)
     assert held(course) == {"alice": nb("a"), "zoe": nb("z")}
     assert set(refused) == set(lies)
+
+
+def test_damaged_archives_give_a_clear_error_or_import_what_is_sound(course, tmp_path):
+    members = [(f"s{i}_1_x.ipynb", nb(f"s{i}") * 20) for i in range(4)]
+    sound = make_zip(tmp_path / "sound.zip", [*members, ("t/x.ipynb", b"{}"),
+                                                  (zipfile.ZipInfo(""), b"")])
+    good = sound.read_bytes()
+    rng = random.Random(11)
+    before = snapshot(tmp_path, course)
+    for _ in range(400):  # a few random bytes changed anywhere: headers, names, data
+        damaged = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        sound.write_bytes(damaged)
+        try:
+            collect_zip(course, "ex01", sound, replace=True)
+        except ValueError:
+            pass
+    sound.write_bytes(good)
+    assert snapshot(tmp_path, course) == before
 
 
 @pytest.mark.parametrize("content", [b"not a zip at all\n", b"", b"PK\x05\x06" + bytes(10)])
