@@ -87,12 +87,13 @@ def collect_zip(course, assignment, archive, pattern=DEFAULT_PATTERN, replace=Fa
                     if others:
                         raise Refused(f"{student} differs only in case from "
                                       f"{', '.join(map(_shown, others))}")
-                    data = _read(zf, infos[0], budget)
-                    _write(root, [student, assignment, name], data, replace)
+                    _check_size(infos[0], budget)
+                    # Charged before reading: what is inflated counts, written or not.
+                    budget -= infos[0].file_size
+                    _write(root, [student, assignment, name], _read(zf, infos[0]), replace)
                 except Refused as why:
                     unmatched += [(_shown(i.orig_filename), str(why)) for i in infos]
                     continue
-                budget -= len(data)
                 imported[student, name] = course.submitted / student / assignment / name
         finally:
             os.close(root)
@@ -164,8 +165,8 @@ def _spellings(ids):
     return found
 
 
-def _read(zf, info, budget):
-    """A member's bytes, read with a cap whatever its header says."""
+def _check_size(info, budget):
+    """Refuse a member whose declared size is over a cap (checked before inflating it)."""
     limit, reason = min(
         (MAX_NOTEBOOK_BYTES, f"more than the {MAX_NOTEBOOK_BYTES:,} bytes allowed"),
         (max(RATIO_FLOOR, MAX_RATIO * info.compress_size),
@@ -174,13 +175,17 @@ def _read(zf, info, budget):
                  "all (a zip bomb?)"))
     if info.file_size > limit:
         raise Refused(f"{info.file_size:,} bytes: {reason}")
+
+
+def _read(zf, info):
+    """A member's bytes, never more than its declared size (zipfile stops there too)."""
     try:
         with zf.open(info) as member:
-            data = member.read(limit + 1)
+            data = member.read(info.file_size + 1)
     except Exception as error:  # zipfile, zlib, bz2 and lzma raise many kinds on bad data
         raise Refused(f"cannot be read: {str(error)[:200]}") from None
-    if len(data) > limit:
-        raise Refused(f"holds more than its header says: {reason}")
+    if len(data) > info.file_size:
+        raise Refused(f"holds more than the {info.file_size:,} bytes its header says")
     return data
 
 

@@ -214,6 +214,15 @@ def test_members_that_expand_too_much_are_refused(course):
     assert len(refused) == 8 and all("bomb" in r for r in refused.values()), refused
 
 
+def test_a_lying_compressed_size_does_not_lift_the_ratio_cap(course):
+    # 15 MB of zeros (~15 kB of deflate) whose header claims 300 kB of compressed data.
+    lies = {"mallory_1_x.ipynb": {"compress_size": 300_000}}
+    _, refused = run(course, [("mallory_1_x.ipynb", bytes(15 * MB)),
+                              ("alice_1_x.ipynb", nb("a"))], lies)
+    assert held(course) == {"alice": nb("a")}
+    assert "bomb" in refused["mallory_1_x.ipynb"]
+
+
 def test_the_whole_archive_cannot_expand_past_its_budget(course):
     # Small members (each allowed a high ratio) add up: the archive as a whole is capped.
     members = [(f"s{i}_1_x.ipynb", bytes(collect.RATIO_FLOOR - 1000)) for i in range(30)]
