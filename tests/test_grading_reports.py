@@ -595,3 +595,12 @@ def test_clean_notebook_copes_with_any_shape(nb):
     nbformat.writes(clean).encode("utf-8")
     assert len({c.id for c in clean.cells}) == len(clean.cells)
 
+
+
+def test_export_to_a_folder_is_an_error_not_a_traceback(course, tmp_path):
+    hand_in(course, "alice", record("alice"))
+    (tmp_path / "out" / "grades.csv").mkdir(parents=True)
+    with pytest.raises(SystemExit, match="could not write the grades"):
+        cli.main(["export", "--course-dir", str(course.root),
+                  "--to", str(tmp_path / "out" / "grades.csv")])
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["grades.csv"]  # no temporary left
