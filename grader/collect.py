@@ -9,13 +9,19 @@ comes before the first ``_`` of the file name; ``--pattern`` takes a regular exp
 notebook name. The archive is hostile data: what cannot be matched without a doubt is
 reported with the reason, never guessed:
 
-- a file name inside a folder that names another student (``alice/bob_ex01.ipynb``), a folder
-  inside a folder, two members for one student's notebook (both), ids that differ only in
-  case (from each other or from a folder already in ``submitted/``), unsafe or reserved ids;
+- a file name inside a folder in which the pattern finds another id than the folder's
+  (``alice/bob_ex01.ipynb``, also ``alice/final_version.ipynb``), a folder inside a folder,
+  two members for one student's notebook (both), ids that differ only in case (from each
+  other or from a folder already in ``submitted/``), unsafe or reserved ids;
 - links and other special members, absurd names (absolute, ``..``, control characters,
   backslashes), hidden files, members that are not notebooks (zips inside are not expanded);
-- members that are corrupt, too big or expand too much (zip bombs), and whatever would
-  overwrite a different notebook already in ``submitted/`` (unless ``replace``).
+- members that are corrupt, over ``MAX_NOTEBOOK_BYTES`` or that expand too much (zip bombs:
+  every member read is charged, at its declared size, to a budget of ``MAX_RATIO`` times the
+  archive's size, at most ``MAX_TOTAL_BYTES``), and whatever would overwrite a different
+  notebook already in ``submitted/`` (unless ``replace``).
+
+An archive of more than ``MAX_MEMBERS`` members, or one that zipfile cannot list, is an error
+(``ValueError``) and nothing is imported.
 
 Writes never follow a link: each folder below ``submitted/`` is opened without following
 links, and a notebook is created exclusively (or, to replace, renamed over the old entry).
@@ -104,7 +110,8 @@ def _open(archive):
     try:
         return zipfile.ZipFile(archive)
     except zipfile.BadZipFile as error:
-        raise ValueError(f"{archive} is not a zip file ({error})") from None
+        detail = "" if str(error) == "File is not a zip file" else f" ({error})"
+        raise ValueError(f"{archive} is not a zip file{detail}") from None
     except NotImplementedError as error:  # a member needs a newer zip version
         raise ValueError(f"{archive} cannot be read ({error})") from None
     except UnicodeDecodeError:
@@ -121,7 +128,7 @@ def _claim(info, expected, regex):
     """``(student, notebook name)`` a member is for, or :class:`Refused`."""
     name = info.orig_filename  # zipfile cuts ``filename`` at a NUL
     if len(name) > MAX_NAME or not name.isprintable():
-        raise Refused("an absurd name (too long, or control or invisible characters)")
+        raise Refused(f"a name with control or invisible characters or over {MAX_NAME} long")
     parts = name.split("/")
     if "\\" in name or ":" in parts[0] or any(p in ("", ".", "..") for p in parts):
         raise Refused("an unsafe path (absolute, '..', '.', empty parts or backslashes)")
