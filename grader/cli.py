@@ -18,12 +18,13 @@ def _course(args):
 
 def cmd_autograde(args):
     from grader.pipeline import autograde
+    from grader.sanitize import safe_text
 
     if not bubblewrap():
         print("warning: bubblewrap (bwrap) is not installed: grading with limits but without a"
               " sandbox; student code can read what this user can", file=sys.stderr)
     limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.timeout,
-                    memory_mb=args.memory)
+                    memory_mb=args.memory, disk_mb=args.disk, cpus=args.cpus)
     done = autograde(_course(args), args.assignments, workers=args.workers, force=args.force,
                      limits=limits)
     for assignment in args.assignments:
@@ -32,7 +33,7 @@ def cmd_autograde(args):
         print(f"graded {len(records)} submission(s) of {assignment}"
               + (f"; {len(failed)} with problems:" if failed else ""))
         for student, status in sorted(failed.items()):
-            print(f"  {student}: {status}")
+            print(f"  {safe_text(student, 100)}: {safe_text(status, 300)}")
 
 
 def cmd_feedback(args):
@@ -91,6 +92,10 @@ def parser():
                        help="seconds per cell (default %(default)s)")
     grade.add_argument("--memory", type=int, default=defaults.memory_mb,
                        help="MB of memory per submission (default %(default)s)")
+    grade.add_argument("--disk", type=int, default=defaults.disk_mb,
+                       help="MB of disk per submission's work folder (default %(default)s)")
+    grade.add_argument("--cpus", type=float, default=defaults.cpus,
+                       help="CPU cores per submission (default: an equal share of the machine)")
 
     feedback = command("feedback", cmd_feedback, "write per-student feedback pages (HTML)")
     feedback.add_argument("assignment")
