@@ -207,3 +207,16 @@ def test_a_swapped_exchange_folder_changes_nothing(exchange, tmp_path):
     exchange.write("request.json", "{}")
     assert not list(elsewhere.iterdir()), "a request was written through the link"
     assert (tmp_path / "moved" / "request.json").exists()
+
+
+def test_a_cpu_quota_holds_a_busy_tree(tmp_path):
+    box = Sandbox(tmp_path / "work", Limits(cpus=0.25))
+    box.prepare()
+    script = ("import os, threading, time\nend = time.time() + 2\n"
+              "def spin():\n    while time.time() < end:\n        pass\n"
+              "threads = [threading.Thread(target=spin) for _ in range(4)]\n"
+              "[t.start() for t in threads]; [t.join() for t in threads]\n"
+              "print(round(sum(os.times()[:2]), 2))")
+    used = float(run(box, [sys.executable, "-c", script]).stdout)
+    box.close()
+    assert used < 1.0, f"{used} CPU seconds in 2 s with a quarter of a core"
