@@ -39,6 +39,11 @@ def clean_text(text):
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
+def why(error):
+    """The reason an ``OSError`` gives, as short text."""
+    return os.strerror(error.errno) if error.errno else str(error)
+
+
 def _name_problem(name):
     if shown(name) != name:
         return "a name that is not valid UTF-8"
@@ -70,7 +75,7 @@ def open_regular(dir_fd, name, uid):
     try:
         fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
     except OSError as error:
-        raise Refused(f"cannot be opened ({os.strerror(error.errno)})") from None
+        raise Refused(f"cannot be opened ({why(error)})") from None
     info = os.fstat(fd)
     problem = "not a regular file" if stat.S_ISDIR(info.st_mode) else _kind_problem(info, uid)
     if problem:
@@ -123,7 +128,7 @@ class Submission:
                     info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
                     problem = _kind_problem(info, self.uid)
                 except OSError as error:
-                    problem = f"cannot be read ({os.strerror(error.errno)})"
+                    problem = f"cannot be read ({why(error)})"
             if problem is None and stat.S_ISDIR(info.st_mode):
                 problem = self._enter(dir_fd, name, path, depth)
             elif problem is None and self._total + info.st_size > MAX_TOTAL_BYTES:
@@ -140,7 +145,7 @@ class Submission:
         try:
             fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
         except OSError as error:
-            return f"cannot be opened ({os.strerror(error.errno)})"
+            return f"cannot be opened ({why(error)})"
         try:
             problem = _kind_problem(os.fstat(fd), self.uid)
             if problem is None:
@@ -187,7 +192,7 @@ def fingerprint(folder):
             for path, reason in submission.refused:
                 digest.update(f"{path}\0refused: {reason}\0".encode())
     except OSError as error:
-        digest.update(f"unreadable folder: {os.strerror(error.errno)}".encode())
+        digest.update(f"unreadable folder: {why(error)}".encode())
     return digest.hexdigest()
 
 

@@ -122,7 +122,7 @@ class Course:
         try:
             fd = os.open(folder, os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY)
         except OSError as error:
-            raise ValueError(f"refused {folder}: {os.strerror(error.errno)}") from None
+            raise ValueError(f"refused {folder}: {files.why(error)}") from None
         try:
             if os.fstat(fd).st_uid != os.geteuid():
                 raise ValueError(f"refused {folder}: owned by another user")
