@@ -30,7 +30,7 @@ from grader.course import nbgrader
 from grader.files import fingerprint
 from grader.grade import grade_notebook
 from grader.sandbox import Limits
-from grader.sanitize import clean_notebook
+from grader.sanitize import clean_notebook, safe_text
 
 RECORD = "grading.json"
 SECRET = "heldout-secret"
@@ -405,7 +405,7 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
         todo += [(assignment, sources, *job) for job in _plan(course, assignment, force,
                                                               refused)]
     for path, reason in refused:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
+        print(safe_text(f"skipped {path}: {reason}", 300), file=sys.stderr)
     workers = max(1, workers or os.cpu_count() or 1)
     done = {}
     context = multiprocessing.get_context("spawn")

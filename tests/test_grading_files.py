@@ -14,6 +14,7 @@
 """
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -393,6 +394,15 @@ class InProcessPool:
         return future
 
 
+def hand_in_to(submitted, student, data=None):
+    """A submission folder for ``student``, with ``data`` as its notebook if given."""
+    folder = submitted / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    if data is not None:
+        (folder / NOTEBOOK).write_bytes(data)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def isolated(tmp_path_factory):
     root = tmp_path_factory.mktemp("isolated")
@@ -401,13 +411,7 @@ def isolated(tmp_path_factory):
     outside.mkdir()
     (outside / "canary.txt").write_text(CANARY)
     submitted = course / "submitted"
-
-    def hand_in(student, data=None):
-        folder = submitted / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        if data is not None:
-            (folder / NOTEBOOK).write_bytes(data)
-        return folder
+    hand_in = functools.partial(hand_in_to, submitted)
 
     hand_in("good", reference_text().encode())
     hand_in("buggy", reference_text(build_model="# BUG\n" + REFERENCE["build_model"]).encode())
@@ -426,6 +430,7 @@ def isolated(tmp_path_factory):
     (course / "autograded" / "planted" / ASSIGNMENT).symlink_to(outside)
     os.makedirs(os.fsencode(submitted) + b"/bad\xff/" + ASSIGNMENT.encode())
     hand_in("=HYPERLINK(1)", reference_text().encode())
+    hand_in("\x1b[2Jclear", reference_text().encode())  # a terminal escape
     (submitted / "alias").symlink_to(submitted / "good")
 
     real_write, real_job = files.write_file, pipeline._job
@@ -504,9 +509,10 @@ def test_folders_that_are_not_submissions_are_reported_and_skipped(isolated):
     course, _, records, stderr = isolated
     for name in ("bad\\xff", "=HYPERLINK(1)", "alias"):
         assert f"skipped {course / 'submitted'}/{name}: " in stderr, (name, stderr)
+    assert "\x1b" not in stderr and "\\x1b[2Jclear: not a safe" in stderr, stderr
     students = gradebook_students(course)
-    assert "alias" not in students and not any("HYPERLINK" in s or "bad" in s
-                                               for s in students)
+    assert "alias" not in students
+    assert not any(word in s for s in students for word in ("HYPERLINK", "bad", "clear"))
     assert "good" in students and "buggy" in students
 
 
@@ -581,13 +587,7 @@ def class_graded(tmp_path_factory):
     secret = pipeline.Course(course).heldout_secret()
     (course / "canary.txt").write_text(CANARY + "\n")
     submitted = course / "submitted"
-
-    def hand_in(student, data=None):
-        folder = submitted / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        if data is not None:
-            (folder / NOTEBOOK).write_bytes(data)
-        return folder
+    hand_in = functools.partial(hand_in_to, submitted)
 
     hand_in("reference", reference_text().encode())
     nb = json.loads(reference_text())
