@@ -49,60 +49,74 @@ def _v2_parent():
     return parent
 
 
+def _parents():
+    """``(version, {controller: folder})``: where this process can make cgroups, or None
+    where the machine has no usable hierarchy (no memory and pids controllers)."""
+    v2 = _v2_parent()
+    if v2 is not None:
+        return 2, {"": v2}
+    own = _own_paths()
+    bases = {c: ROOT / c / own.get(c, "") for c in ("memory", "pids", "cpu")}
+    bases = {c: b for c, b in bases.items() if (b / "cgroup.procs").exists()}
+    if not {"memory", "pids"} <= set(bases) or not os.access(bases["memory"], os.W_OK):
+        return None
+    return 1, bases
+
+
 class Cgroup:
     """One cgroup (a folder per hierarchy), made for one sandboxed process tree."""
 
-    def __init__(self, folders, version):
-        self.folders, self.version = folders, version
+    def __init__(self, name, folders, version):
+        self.name, self.folders, self.version = name, folders, version
 
     @classmethod
     def create(cls, name, memory_bytes, processes, cpus=0.0):
-        """A new cgroup with these limits, or None where this machine cannot give one."""
-        try:
-            parent = _v2_parent()
-            if parent is not None:
-                return cls._create_v2(parent / name, memory_bytes, processes, cpus)
-            return cls._create_v1(name, memory_bytes, processes, cpus)
-        except OSError:
+        """A new cgroup with these limits; None where the machine has no cgroups. Where it
+        has them, failing to make one is an error: grading on without would drop limits."""
+        found = _parents()
+        if found is None:
             return None
-
-    @classmethod
-    def _create_v2(cls, folder, memory_bytes, processes, cpus):
-        folder.mkdir()
-        group = cls({"": folder}, 2)
-        _write(folder / "memory.max", memory_bytes)
-        if (folder / "memory.swap.max").exists():
-            _write(folder / "memory.swap.max", 0)
-        _write(folder / "pids.max", processes)
-        if cpus and (folder / "cpu.max").exists():
-            _write(folder / "cpu.max", f"{int(cpus * 100_000)} 100000")
-        return group
-
-    @classmethod
-    def _create_v1(cls, name, memory_bytes, processes, cpus):
-        own = _own_paths()
-        bases = {c: ROOT / c / own.get(c, "") for c in ("memory", "pids", "cpu")}
-        if not all((bases[c] / "cgroup.procs").exists() for c in ("memory", "pids")):
-            return None
-        folders = {}
-        group = cls(folders, 1)
+        version, bases = found
+        group = cls(name, {c: base / name for c, base in bases.items()}, version)
+        if any(folder.exists() for folder in group.folders.values()):
+            group.remove()  # left by a grader that died: its user id is ours now
         try:
-            for controller, base in bases.items():
-                if (base / "cgroup.procs").exists():
-                    (base / name).mkdir()
-                    folders[controller] = base / name
-            memory = folders["memory"]
-            _write(memory / "memory.limit_in_bytes", memory_bytes)
-            if (memory / "memory.memsw.limit_in_bytes").exists():  # swap counts too
-                _write(memory / "memory.memsw.limit_in_bytes", memory_bytes)
-            _write(folders["pids"] / "pids.max", processes)
-            if cpus and "cpu" in folders:
-                _write(folders["cpu"] / "cpu.cfs_period_us", 100_000)
-                _write(folders["cpu"] / "cpu.cfs_quota_us", int(cpus * 100_000))
-        except OSError:
+            group._make(memory_bytes, processes, cpus)
+        except OSError as error:
             group.remove()
-            raise
+            raise RuntimeError(f"could not make the cgroup {name}: {error}") from error
         return group
+
+    @classmethod
+    def stale(cls):
+        """The sandbox cgroups (``grader-*``) under this process's cgroups."""
+        found = _parents()
+        if found is None:
+            return []
+        version, bases = found
+        names = {p.name for base in bases.values() for p in base.glob("grader-*") if p.is_dir()}
+        return [cls(n, {c: base / n for c, base in bases.items()}, version) for n in names]
+
+    def _make(self, memory_bytes, processes, cpus):
+        for folder in self.folders.values():
+            folder.mkdir()
+        if self.version == 2:
+            folder = self.folders[""]
+            _write(folder / "memory.max", memory_bytes)
+            if (folder / "memory.swap.max").exists():
+                _write(folder / "memory.swap.max", 0)
+            _write(folder / "pids.max", processes)
+            if cpus and (folder / "cpu.max").exists():
+                _write(folder / "cpu.max", f"{int(cpus * 100_000)} 100000")
+            return
+        memory = self.folders["memory"]
+        _write(memory / "memory.limit_in_bytes", memory_bytes)
+        if (memory / "memory.memsw.limit_in_bytes").exists():  # swap counts too
+            _write(memory / "memory.memsw.limit_in_bytes", memory_bytes)
+        _write(self.folders["pids"] / "pids.max", processes)
+        if cpus and "cpu" in self.folders:
+            _write(self.folders["cpu"] / "cpu.cfs_period_us", 100_000)
+            _write(self.folders["cpu"] / "cpu.cfs_quota_us", int(cpus * 100_000))
 
     def procs_files(self):
         """The files a process writes its pid to, to join this cgroup."""

@@ -10,6 +10,7 @@ dies, hangs or floods its output) the result says which parts ran and scored, an
 rest did not.
 """
 
+import base64
 import json
 import os
 import queue
@@ -30,7 +31,10 @@ from grader import sandbox
 from grader.splice import steps
 
 CODEC = (sandbox.REPO / "grader" / "codec.py").read_text()
-MAX_MESSAGE = 32 * 2**20  # a larger message from the kernel drops its connection
+# A larger message from the kernel drops its connection; at most this many wait unread
+# per channel (nbclient never reads the stdin channel): the kernel's backlog stays with it.
+MAX_MESSAGE = 24 * 2**20
+MAX_QUEUED = 4
 MAX_JUDGE_LINE = 64 * 2**20
 
 
@@ -45,7 +49,21 @@ class SandboxedKernelManager(AsyncKernelManager):
                          ip=str(box.work / ".kernel" / "socket"), **kwargs)
         self.box = box
         self.connection_file = str(box.work / ".kernel" / "connection.json")
-        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+        _cap_messages(self.context)
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)  # with a context of its own: capped too
+        _cap_messages(kc.context)
+        return kc
+
+    # jupyter_client deletes the connection file and sockets by path, as root, in a folder
+    # the kernel owns (it may have swapped it for a link): the whole work folder is removed
+    # without following links instead (Run.close).
+    def cleanup_connection_file(self):
+        pass
+
+    def cleanup_ipc_files(self):
+        pass
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
@@ -60,6 +78,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         # die, and the sandbox with it); the kernel catches SIGINT while it runs a cell.
         return ["sh", "-c", 'trap "" INT; exec "$@"', "sh",
                 *self.box.command(command, sandbox.sandbox_env(self.box.work))]
+
+
+def _cap_messages(context):
+    context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+    context.setsockopt(zmq.RCVHWM, MAX_QUEUED)
 
 
 class CappedClient(NotebookClient):
@@ -171,7 +194,7 @@ class Exchange:
             file.write(text)
 
     def read(self, name):
-        """The text of the kernel's answer ``name`` (then deleted); RuntimeError if there
+        """The bytes of the kernel's answer ``name`` (then deleted); RuntimeError if there
         is none a grader may read."""
         try:
             fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY,
@@ -194,7 +217,7 @@ class Exchange:
         finally:
             os.close(fd)
             self.remove(name)
-        return data.decode("utf-8", "replace")
+        return data
 
     def remove(self, name):
         try:
@@ -217,7 +240,7 @@ class Run:
 
     def start(self):
         (self.work / ".kernel").mkdir()
-        self.box = sandbox.Sandbox(self.work, self.limits, slot=0, private=self.private)
+        self.box = sandbox.Sandbox(self.work, self.limits, private=self.private)
         self.box.prepare()
         self.exchange = Exchange(self.work / ".exchange", self.box.uid,
                                  self.limits.answer_mb * 2**20)
@@ -231,7 +254,7 @@ class Run:
         self.judge_log = open(self.work.parent / "judge.log", "w")
         # The judge gets a folder of its own: nothing the student writes is on its import
         # path; and a user of its own: the kernel cannot signal or read it.
-        self.judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits, slot=1,
+        self.judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits,
                                          private=self.private)
         self.judge_box.prepare()
         self.judge = JudgeProcess(self.judge_box, self.judge_log, self.secret)
@@ -273,9 +296,10 @@ class Run:
                          f" {{'user_ns': get_ipython().user_ns}})))({{}});")
 
     def _answer(self, name):
-        """``{"raw": text}`` of the kernel's answer ``name``, or ``{"error": why}``."""
+        """``{"raw64": base64 of its bytes}`` of the kernel's answer ``name`` (never decoded
+        here: base64 keeps any bytes at 4/3 of their size), or ``{"error": why}``."""
         try:
-            return {"raw": self.exchange.read(name)}
+            return {"raw64": base64.b64encode(self.exchange.read(name)).decode("ascii")}
         except RuntimeError as error:
             return {"error": str(error)}
 

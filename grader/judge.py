@@ -20,6 +20,7 @@ and the grade agree.
 """
 
 import ast
+import base64
 import builtins
 import contextlib
 import io
@@ -86,12 +87,13 @@ class RemoteFunction:
 
 
 def parse_answer(answer):
-    """The kernel's answer (``{"raw": text}`` from the grading process) parsed, or None."""
-    raw = answer.get("raw") if isinstance(answer, dict) else None
+    """The kernel's answer (``{"raw64": its bytes in base64}`` from the grading process)
+    parsed, or None."""
+    raw = answer.get("raw64") if isinstance(answer, dict) else None
     if not isinstance(raw, str):
         return None
     try:
-        return json.loads(raw)
+        return json.loads(base64.b64decode(raw))
     except (ValueError, RecursionError):
         return None
 

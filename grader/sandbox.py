@@ -13,7 +13,9 @@ folder's size and, without cgroups, resident memory. Without bubblewrap the limi
 apply and :func:`warn_once` says that files are not hidden.
 """
 
+import fcntl
 import os
+import secrets
 import shutil
 import stat
 import subprocess
@@ -30,8 +32,11 @@ from grader.cgroups import Cgroup
 
 REPO = Path(__file__).resolve().parents[1]
 NOBODY = 65534
-# Sandbox user ids: a block no account uses, two per grading process (kernel, judge).
-UID_BASE = 2**30
+# Sandbox user ids: a block no account uses, each claimed by a lock file while in use
+# (released by the kernel even when the grader crashes), picked at random so that a user id,
+# and what the kernel keeps per user (its keyring), is seldom met twice.
+UID_BASE, UID_SPAN = 2**30, 2**24
+UID_LOCKS = Path("/run/lock/grader-uids")
 
 # What a sandboxed process may see besides its work folder: the system, the interpreter
 # the virtual environment was made from, the environment itself and the course library.
@@ -56,7 +61,7 @@ class Limits:
     cell_seconds: int = 300  # wall clock per cell (nbgrader's Execute.timeout)
     notebook_seconds: int = 900  # wall clock for the whole submission
     output_kb: int = 256  # output kept per cell; the rest is cut
-    answer_mb: int = 64  # largest answer (values, a call's result) a kernel may send
+    answer_mb: int = 32  # largest answer (values, a call's result) a kernel may send
     disk_mb: int = 1024  # the work folder's size
     cpus: float = 0.0  # CPU cores per sandbox (0: an equal share of the machine)
 
@@ -66,19 +71,19 @@ def bubblewrap():
     return shutil.which("bwrap")
 
 
-_warned = threading.Lock()
+_warned, _no_cgroups = threading.Lock(), threading.Lock()
+
+
+def _warn_once(lock, message):
+    if lock.acquire(blocking=False):
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
 
 
 def warn_once():
     """Say once per process that grading runs without a sandbox."""
-    if _warned.acquire(blocking=False):
-        warnings.warn(
-            "bubblewrap (bwrap) is not installed: student code runs with limits but without a"
-            " sandbox, and can read any file this user can (install the Debian package"
-            " 'bubblewrap')",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    _warn_once(_warned, "bubblewrap (bwrap) is not installed: student code runs with limits"
+               " but without a sandbox, and can read any file this user can (install the"
+               " Debian package 'bubblewrap')")
 
 
 def _base_python():
@@ -91,20 +96,22 @@ def _under(path, folders):
 
 class Sandbox:
     """The sandbox of one process tree: its user id, its cgroup, its command line, its
-    watch and its cleanup. ``slot`` tells apart the sandboxes one grading process runs at
-    once (0: the kernel, 1: the judge); ``private`` are more folders it must never see."""
+    watch and its cleanup. ``private`` are more folders it must never see."""
 
-    def __init__(self, work, limits, slot=0, private=()):
+    def __init__(self, work, limits, private=()):
         self.work, self.limits = Path(work), limits
         self.as_root = os.getuid() == 0
-        self.uid = UID_BASE + 2 * (os.getpid() % 2**22) + slot if self.as_root else os.geteuid()
         self.private = [REPO, Path(tempfile.gettempdir()), *map(Path, private)]
-        self.cgroup = None
+        self.cgroup = self.watch = self._lock = None
+        self.uid = os.geteuid()
         if self.as_root:
-            self.kill_user()  # whatever a crashed run with this id left behind
+            self.uid, self._lock = claim_uid()
+            self.kill_user()  # whatever a crashed grader left running as this user
             self.cgroup = Cgroup.create(f"grader-{self.uid}", limits.memory_mb * 2**20,
                                         limits.processes, limits.cpus)
-        self.watch = None
+            if self.cgroup is None:
+                _warn_once(_no_cgroups, "this machine gives the grader no cgroups: memory is"
+                           " counted as resident memory only, and CPU is not shared fairly")
 
     def command(self, command, env, writable=True, extra_ro=()):
         """The command line that runs ``command`` sandboxed in the work folder.
@@ -215,6 +222,49 @@ class Sandbox:
                 for entry in _entries(shared):
                     if entry.stat(follow_symlinks=False).st_uid == self.uid:
                         remove_tree(entry.path)
+        if self._lock is not None:
+            os.close(self._lock)  # the user id is free again
+            self._lock = None
+
+
+def _lock_folder():
+    """The folder of the user-id locks, refused if anyone but root could have made it."""
+    UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(UID_LOCKS)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+        raise RuntimeError(f"{UID_LOCKS} is not a folder private to root: refusing to grade")
+    return UID_LOCKS
+
+
+def claim_uid():
+    """``(uid, lock fd)``: a sandbox user id no other sandbox of this machine holds."""
+    folder = _lock_folder()
+    start = secrets.randbelow(UID_SPAN)
+    for step in range(UID_SPAN):
+        uid = UID_BASE + (start + step) % UID_SPAN
+        fd = os.open(folder / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return uid, fd
+        except BlockingIOError:
+            os.close(fd)
+    raise RuntimeError("every sandbox user id is in use")
+
+
+def sweep():
+    """Remove the cgroups of sandboxes whose grader died (their user id is not locked)."""
+    if os.getuid() != 0:
+        return
+    for group in Cgroup.stale():
+        uid = int(group.name.split("-")[1])
+        fd = os.open(_lock_folder() / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            group.remove()
+        except BlockingIOError:
+            pass  # a live sandbox
+        finally:
+            os.close(fd)
 
 
 def _entries(folder):

@@ -3,6 +3,7 @@ channel plays the kernel and sends back forged, broken and oversized answers. Wh
 arrives, the judge takes exactly the names it asked for, never a name Python or the
 instructor's cells define, turns unreadable data into placeholders and never crashes."""
 
+import base64
 import json
 
 import numpy as np
@@ -22,9 +23,10 @@ class FakeKernel:
 
     def ask(self, message):
         self.asked.append(message)
-        if message["op"] == "fetch":
-            return {"raw": self.raw if self.raw is not None else json.dumps(self.values)}
-        return {"raw": json.dumps(self.result)}
+        raw = json.dumps(self.values) if self.raw is None else self.raw
+        if message["op"] != "fetch":
+            raw = json.dumps(self.result)
+        return {"raw64": base64.b64encode(raw.encode()).decode()}
 
     def send(self, message):
         pass
@@ -85,7 +87,6 @@ def test_unreadable_answers_score_zero_without_breaking_the_judge(raw):
 
 
 def test_an_object_array_is_refused():
-    import base64
     import io
 
     buffer = io.BytesIO()

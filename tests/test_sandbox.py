@@ -69,7 +69,7 @@ def test_the_repository_and_the_temporary_folder_are_always_hidden(box):
 
 
 def test_each_sandbox_has_its_own_user(tmp_path):
-    boxes = [Sandbox(tmp_path / f"w{slot}", Limits(), slot=slot) for slot in (0, 1)]
+    boxes = [Sandbox(tmp_path / f"w{i}", Limits()) for i in (0, 1)]
     try:
         for b in boxes:
             b.prepare()
@@ -81,11 +81,63 @@ def test_each_sandbox_has_its_own_user(tmp_path):
             b.close()
 
 
+def test_a_user_id_held_by_another_grader_is_never_given(tmp_path, monkeypatch):
+    """User ids come from locks, not process ids (which repeat across containers)."""
+    held = subprocess.Popen([sys.executable, "-c", "from grader.sandbox import claim_uid\n"
+                             "uid, fd = claim_uid()\nprint(uid, flush=True)\ninput()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            cwd=sandbox.REPO)
+    uid = int(held.stdout.readline())
+    monkeypatch.setattr(sandbox.secrets, "randbelow", lambda n: uid - sandbox.UID_BASE)
+    box = Sandbox(tmp_path / "work", Limits())
+    assert box.uid == uid + 1, "a held user id was given twice"
+    box.close()
+    held.communicate("\n", timeout=30)
+    again = Sandbox(tmp_path / "again", Limits())
+    assert again.uid == uid, "a released user id stays usable"
+    again.close()
+
+
+def test_cgroups_of_dead_graders_are_swept(tmp_path, monkeypatch):
+    uid = sandbox.UID_BASE + sandbox.UID_SPAN - 1
+    stale = sandbox.Cgroup.create(f"grader-{uid}", 2**28, 16)
+    sleeper = subprocess.Popen(["sh", "-c", 'echo $$ > "$1"; exec sleep 300', "sh",
+                                stale.procs_files()[0]])
+    time.sleep(0.3)
+    assert stale.pids() == {sleeper.pid}
+    sandbox.sweep()
+    assert sleeper.wait(timeout=30) != 0 and not any(f.exists() for f in stale.folders.values())
+    # a stale cgroup named like a freshly claimed user id is replaced, not reused
+    again = sandbox.Cgroup.create(f"grader-{uid}", 2**28, 16)
+    assert sandbox.Cgroup.create(f"grader-{uid}", 2**28, 16) is not None
+    again.remove()
+
+
+def test_the_kernel_channels_cap_message_size_and_backlog(tmp_path):
+    import zmq
+
+    from grader.grade import MAX_MESSAGE, MAX_QUEUED, SandboxedKernelManager
+
+    box = Sandbox(tmp_path / "work", Limits())
+    (box.prepare() / ".kernel").mkdir()
+    km = SandboxedKernelManager(box)
+    km.write_connection_file()
+    kc = km.client()
+    kc.start_channels(hb=False)
+    try:
+        for channel in (kc.shell_channel, kc.iopub_channel, kc.stdin_channel):
+            assert channel.socket.getsockopt(zmq.MAXMSGSIZE) == MAX_MESSAGE
+            assert channel.socket.getsockopt(zmq.RCVHWM) == MAX_QUEUED
+    finally:
+        kc.stop_channels()
+        box.close()
+
+
 def test_one_sandbox_cannot_use_up_the_processes_of_another(tmp_path):
     """The red team's case: idle processes parked by one submission left none for the
     submissions graded beside it."""
-    hog = Sandbox(tmp_path / "hog", Limits(processes=40), slot=0)
-    other = Sandbox(tmp_path / "other", Limits(processes=40), slot=1)
+    hog = Sandbox(tmp_path / "hog", Limits(processes=40))
+    other = Sandbox(tmp_path / "other", Limits(processes=40))
     try:
         for b in (hog, other):
             b.prepare()
@@ -167,7 +219,7 @@ def exchange(tmp_path):
 def test_a_plain_answer_is_read_once(exchange):
     name = exchange.new_name("out")
     (exchange.path / name).write_text('{"ok": 1}')
-    assert exchange.read(name) == '{"ok": 1}'
+    assert exchange.read(name) == b'{"ok": 1}'
     with pytest.raises(RuntimeError, match="did not answer"):
         exchange.read(name)
 
