@@ -116,7 +116,8 @@ class Submission:
         os.close(self.fd)
 
     def _walk(self, dir_fd, prefix, depth):
-        for name in sorted(os.listdir(dir_fd)):
+        # Notebooks first: a submission's size cap never costs it its notebook.
+        for name in sorted(os.listdir(dir_fd), key=lambda n: (not n.endswith(".ipynb"), n)):
             path = prefix + shown(name)
             self._seen += 1
             if self._seen > MAX_ENTRIES:

@@ -186,6 +186,16 @@ def test_other_owners_and_oversized_files_are_refused(folder):
             submission.read("grows.txt")
 
 
+def test_the_size_cap_of_a_submission_never_costs_its_notebook(folder):
+    for name in ("a.bin", "b.bin", "c.bin"):
+        with open(folder / name, "wb") as file:
+            file.truncate(files.MAX_FILE_BYTES)
+    (folder / "z.ipynb").write_text("{}")
+    accepted, refused = scan(folder)
+    assert accepted[0] == "z.ipynb" and "c.bin" not in accepted
+    assert refused["c.bin"] == f"over the submission's {files.MAX_TOTAL_BYTES // 2**20} MB"
+
+
 def test_a_folder_swapped_for_a_link_after_the_walk_reads_nothing(folder, canary):
     (folder / "data").mkdir()
     (folder / "data" / "canary.txt").write_text("mine")
