@@ -11,6 +11,7 @@ share it without lock errors.
 import json
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -25,14 +26,16 @@ import nbformat
 from tqdm import tqdm
 
 from grader import files, splice
-from grader.collect import _SAFE_ID
 from grader.course import nbgrader
 from grader.files import fingerprint
 from grader.grade import grade_notebook
-from grader.sandbox import Limits
+from grader.sandbox import Limits, sweep
 from grader.sanitize import clean_notebook, safe_text
 
 RECORD = "grading.json"
+# Student ids and assignment names as nbgrader's folders hold them (``jane_doe``, ``ex01``):
+# plain characters only, so that a name is never a path, an option or a terminal escape.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
 SECRET = "heldout-secret"
 MAX_CELLS = 2000  # cells of a submitted notebook
 MAX_SOURCE_CHARS = 5 * 2**20  # characters of code in a submitted notebook
@@ -87,7 +90,7 @@ class Course:
             return
         for name in names:
             path = parent / name
-            if not _SAFE_ID.fullmatch(name):
+            if not SAFE_NAME.fullmatch(name):
                 refused.append((prefix + files.shown(name), "not a safe student or assignment id"))
             elif path.is_symlink() or not path.is_dir():
                 refused.append((prefix + name, "not a folder"))
@@ -108,6 +111,14 @@ class Course:
         except (OSError, ValueError):
             return None
         return record if isinstance(record, dict) else None
+
+    def private_folders(self):
+        """Folders of this course no sandbox may see, wherever they are (the course's own,
+        the gradebook's when it is a file)."""
+        folders = [self.root, self.source, self.submitted, self.autograded, self.feedback]
+        if self.db_url.startswith("sqlite:///"):
+            folders.append(Path(self.db_url[len("sqlite:///"):]).resolve().parent)
+        return sorted({f.resolve() for f in folders})
 
     def heldout_secret(self):
         """This course's secret for private held-out data (made once, never committed).
@@ -258,7 +269,7 @@ def _ignored_note(ignored):
     return f"ignored {len(ignored)} file(s) of the submission: {names}{more}"
 
 
-def _grade_one(source_path, submission, only_one, limits, secret):
+def _grade_one(source_path, submission, only_one, limits, secret, private):
     """Grade one notebook of a submission: ``(its record entry, graded notebook bytes or
     None, the extra files not copied)``."""
     source_nb = nbformat.read(source_path, as_version=4)
@@ -277,7 +288,8 @@ def _grade_one(source_path, submission, only_one, limits, secret):
             work = Path(tmp) / "work"
             work.mkdir()
             refused = _copy_extras(submission, work, source_path.parent)
-            parts, status, nb = grade_notebook(source_nb, student_nb, work, limits, secret)
+            parts, status, nb = grade_notebook(source_nb, student_nb, work, limits, secret,
+                                               private)
         try:
             graded = nbformat.writes(clean_notebook(nb, MAX_GRADED_BYTES)).encode()
         except Exception as error:  # the grades stand without their notebook
@@ -287,19 +299,20 @@ def _grade_one(source_path, submission, only_one, limits, secret):
     return entry, graded, refused
 
 
-def grade_submission(sources, folder, limits, secret):
+def grade_submission(sources, folder, limits, secret, private=()):
     """Grade one submission folder against the instructor's notebooks ``sources``.
 
     Returns ``(record, graded)``: the record (also its score) and ``{notebook name: bytes
     of the graded notebook}``. Only files :mod:`grader.files` accepts are read; the others
-    are listed in the record (``ignored``) and in the first notebook's note."""
+    are listed in the record (``ignored``) and in the first notebook's note. ``private``
+    are folders no sandbox may see (:meth:`Course.private_folders`)."""
     start = time.monotonic()
     notebooks, graded = {}, {}
     with files.Submission(folder) as submission:
         refused = dict(submission.refused)
         for source_path in sources:
             entry, data, extras = _grade_one(source_path, submission, len(sources) == 1,
-                                             limits, secret)
+                                             limits, secret, private)
             notebooks[source_path.name] = entry
             refused.update(extras)
             if data is not None:
@@ -312,9 +325,9 @@ def grade_submission(sources, folder, limits, secret):
     return record, graded
 
 
-def _job(sources, folder, limits, secret):
+def _job(sources, folder, limits, secret, private):
     try:
-        return grade_submission(sources, folder, limits, secret)
+        return grade_submission(sources, folder, limits, secret, private)
     except Exception as error:  # a bug of ours must not stop the class: report it
         return _failed(sources, _error("grader error", error)), {}
 
@@ -397,7 +410,8 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
     Returns ``{(assignment, student): record}`` for the submissions graded in this run."""
     limits = limits or Limits()
     names = [assignments] if isinstance(assignments, str) else list(assignments)
-    secret = course.heldout_secret()
+    secret, private = course.heldout_secret(), course.private_folders()
+    sweep()  # cgroups left by graders that died
     todo, refused = [], []
     for assignment in names:
         sources = course.source_notebooks(assignment)
@@ -411,7 +425,7 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))),
                              mp_context=context) as pool:
-        futures = {pool.submit(_job, sources, folder, limits, secret):
+        futures = {pool.submit(_job, sources, folder, limits, secret, private):
                    (assignment, sources, student, digest)
                    for assignment, sources, student, folder, digest in todo}
         bar = tqdm(total=len(todo), desc=f"grading {', '.join(names)}", unit="submission",
@@ -425,6 +439,8 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
             record = {"student_id": student, "assignment": assignment, **result,
                       "fingerprint": digest, "limits": asdict(limits),
                       "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+            if record["status"].startswith("grader error"):  # ours: the next run regrades
+                record["fingerprint"] = None
             done[assignment, student] = _save_or_report(course, student, assignment, record,
                                                         graded)
             bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"

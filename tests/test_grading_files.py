@@ -350,7 +350,7 @@ def test_unusable_notebooks_get_a_status(data, status):
     assert pipeline.safe_notebook(data) == (None, status)
 
 
-def fake_grade_notebook(source_nb, student_nb, work, limits, secret):
+def fake_grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
     """Stands in for the kernel: full marks for an answer found, 0 otherwise; an answer
     that says BUG raises (a bug of the grader's)."""
     answers = splice.answers(source_nb, student_nb)
@@ -450,10 +450,10 @@ def isolated(tmp_path_factory):
             raise OSError("injected: disk full")
         return real_write(base, parts, data)
 
-    def job(sources, folder, limits, secret):
+    def job(sources, folder, *rest):
         if folder.parent.name == "crashes":
             raise RuntimeError("injected: the worker died")
-        return real_job(sources, folder, limits, secret)
+        return real_job(sources, folder, *rest)
 
     with pytest.MonkeyPatch.context() as patch, within(120):
         patch.setattr(pipeline, "grade_notebook", fake_grade_notebook)
