@@ -119,5 +119,5 @@ def main(argv=None):
     args = parser().parse_args(argv)
     try:
         args.function(args)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         sys.exit(f"grader: {error}")

@@ -18,7 +18,8 @@ import sys
 import tempfile
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from grader import files, splice
 from grader.course import nbgrader
 from grader.files import fingerprint
 from grader.grade import grade_notebook
-from grader.sandbox import Limits, sweep
+from grader.sandbox import Limits, preflight, sweep
 from grader.sanitize import clean_notebook, safe_text
 
 RECORD = "grading.json"
@@ -401,6 +402,36 @@ def _plan(course, assignment, force, refused):
     return todo
 
 
+def _run(jobs, workers):
+    """Run ``_job`` on each of ``jobs`` (argument tuples), ``workers`` at a time; yields
+    ``(index, finished future)``. A worker process that dies breaks its whole pool: the
+    jobs in flight then run again, each in a pool of its own, so that only a job that kills
+    its own worker fails (with ``BrokenProcessPool``) and the class goes on."""
+    queue, alone = list(enumerate(jobs)), []
+    context = multiprocessing.get_context("spawn")
+    while queue or alone:
+        size, batch = (1, [alone.pop(0)]) if alone else (workers, queue)
+        with ProcessPoolExecutor(max_workers=min(size, len(batch)), mp_context=context) as pool:
+            flying = {}
+            while batch or flying:
+                while batch and len(flying) < size:
+                    index, args = batch.pop(0)
+                    flying[pool.submit(_job, *args)] = index, args
+                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in finished:
+                    index, args = flying.pop(future)
+                    lost = isinstance(future.exception(), BrokenProcessPool)
+                    broken |= lost
+                    if lost and size > 1:
+                        alone.append((index, args))
+                    else:
+                        yield index, future
+                if broken:  # the pool is lost: what was in flight runs again, alone
+                    alone += flying.values()
+                    break
+
+
 def autograde(course, assignments, workers=None, force=False, limits=None, progress=True):
     """Grade every submission of ``assignments`` (one name or several) not graded yet (all
     with ``force``), all in one pool of workers. A submission that cannot be graded gets a
@@ -412,6 +443,7 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
     names = [assignments] if isinstance(assignments, str) else list(assignments)
     secret, private = course.heldout_secret(), course.private_folders()
     sweep()  # cgroups left by graders that died
+    preflight()
     todo, refused = [], []
     for assignment in names:
         sources = course.source_notebooks(assignment)
@@ -420,31 +452,25 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
                                                               refused)]
     for path, reason in refused:
         print(safe_text(f"skipped {path}: {reason}", 300), file=sys.stderr)
-    workers = max(1, workers or os.cpu_count() or 1)
+    jobs = [(sources, folder, limits, secret, private) for _, sources, _, folder, _ in todo]
+    bar = tqdm(total=len(todo), desc=f"grading {', '.join(names)}", unit="submission",
+               disable=not progress)
     done = {}
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))),
-                             mp_context=context) as pool:
-        futures = {pool.submit(_job, sources, folder, limits, secret, private):
-                   (assignment, sources, student, digest)
-                   for assignment, sources, student, folder, digest in todo}
-        bar = tqdm(total=len(todo), desc=f"grading {', '.join(names)}", unit="submission",
-                   disable=not progress)
-        for future in as_completed(futures):
-            assignment, sources, student, digest = futures[future]
-            try:
-                result, graded = future.result()
-            except Exception as error:  # the worker itself failed
-                result, graded = _failed(sources, _error("grader error", error)), {}
-            record = {"student_id": student, "assignment": assignment, **result,
-                      "fingerprint": digest, "limits": asdict(limits),
-                      "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
-            if record["status"].startswith("grader error"):  # ours: the next run regrades
-                record["fingerprint"] = None
-            done[assignment, student] = _save_or_report(course, student, assignment, record,
-                                                        graded)
-            bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"
-                                f"/{record['max_score']:g}")
-            bar.update()
-        bar.close()
+    for index, future in _run(jobs, max(1, workers or os.cpu_count() or 1)):
+        assignment, sources, student, _, digest = todo[index]
+        try:
+            result, graded = future.result()
+        except Exception as error:  # the worker itself failed
+            result, graded = _failed(sources, _error("grader error", error)), {}
+        record = {"student_id": student, "assignment": assignment, **result,
+                  "fingerprint": digest, "limits": asdict(limits),
+                  "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+        if record["status"].startswith("grader error"):  # ours: the next run regrades
+            record["fingerprint"] = None
+        done[assignment, student] = _save_or_report(course, student, assignment, record,
+                                                    graded)
+        bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"
+                            f"/{record['max_score']:g}")
+        bar.update()
+    bar.close()
     return done

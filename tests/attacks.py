@@ -490,6 +490,26 @@ json.dump = dump
     return _text(_with_added(nb, "train_model", later))
 
 
+VICTIM_FILES = ["connection.json", *[f"socket-{i}" for i in range(1, 6)], "keep.txt"]
+
+
+def kernel_dir_link(course):
+    """The kernel's own folder (its connection file and sockets) swapped for a link to a
+    folder of the course, where files of the same names wait to be deleted by the root
+    worker's cleanup."""
+    victim = course / "victim"
+    victim.mkdir()
+    for name in VICTIM_FILES:
+        (victim / name).write_text("must survive\n")
+    code = f"""\
+import os
+os.rename(".kernel", ".kernel-moved")
+os.symlink({str(victim)!r}, ".kernel")
+print("KERNEL FOLDER SWAPPED")
+"""
+    return _attack("kernel_dir_link", [code])
+
+
 # A reference submission that parks as many idle processes as its limit allows for a
 # while, and one graded beside it (sorted right after it, so that they run together).
 PARKED = """\
@@ -689,6 +709,9 @@ SUBMISSIONS = [
                                  answers={**WRONG, "linear_unit": RAISE_INPUTS}),
                markers=["ATTACK RAN: raise_inputs"],
                doc="a function that raises with the test's inputs and the host's paths"),
+    Submission("kernel_dir_link", "attack", kernel_dir_link,
+               markers=["ATTACK RAN: kernel_dir_link", "KERNEL FOLDER SWAPPED"],
+               doc="the kernel's connection folder swapped for a link into the course"),
     Submission("shadow_modules", "attack",
                lambda c: _attack("shadow_modules", [SHADOW_MODULES]),
                markers=["ATTACK RAN: shadow_modules"],

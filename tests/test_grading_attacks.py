@@ -28,6 +28,7 @@ from attacks import (
     MAX_SCORE,
     NOTEBOOK,
     SUBMISSIONS,
+    VICTIM_FILES,
     build_course,
     hidden_test_lines,
     outputs_text,
@@ -247,6 +248,11 @@ def test_links_and_fifos_in_the_exchange_are_not_followed(graded):
                         for p in nb["parts"].values())
     assert "not a plain file" in messages, messages
     assert "sqlite" not in messages.lower() and "cells" not in messages, messages
+
+
+def test_the_workers_cleanup_follows_no_link(graded):
+    left = sorted(p.name for p in (graded.course / "victim").iterdir())
+    assert left == sorted(VICTIM_FILES), "the grader deleted files through the kernel's link"
 
 
 def test_student_exception_text_is_not_shown(graded):

@@ -272,3 +272,20 @@ def test_a_cpu_quota_holds_a_busy_tree(tmp_path):
     used = float(run(box, [sys.executable, "-c", script]).stdout)
     box.close()
     assert used < 1.0, f"{used} CPU seconds in 2 s with a quarter of a core"
+
+
+@pytest.mark.parametrize("made", ["open to all", "a link", "owned by another user"])
+def test_a_lock_folder_someone_else_could_have_made_stops_grading(tmp_path, monkeypatch, made):
+    locks = tmp_path / "locks"
+    if made == "a link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        locks.symlink_to(tmp_path / "elsewhere")
+    else:
+        locks.mkdir(mode=0o700)
+        if made == "open to all":
+            locks.chmod(0o777)
+        else:
+            os.chown(locks, sandbox.NOBODY, sandbox.NOBODY)
+    monkeypatch.setattr(sandbox, "UID_LOCKS", locks)
+    with pytest.raises(RuntimeError, match="not a folder private to root"):
+        sandbox.preflight()
