@@ -6,8 +6,9 @@
   are not UTF-8 and trees too deep are refused with a reason, quickly, and never read;
 - a folder swapped for a link after the walk does not redirect a read;
 - a notebook of any shape (lone surrogates, grade ids and cells of the wrong type, 3,000
-  cells) is graded or gets a status; one student's failure (grading, saving) is that
-  student's status with the assignment's real maximum, and the rest of the class is graded;
+  cells) is graded or gets a status; one student's failure (grading, saving, a worker
+  process that dies) is that student's status with the assignment's real maximum, and the
+  rest of the class is graded;
 - the held-out secret is private from its creation and refused when it is not;
 - end to end (``grader autograde``, real kernels): a class of hostile folders beside the
   reference, which keeps 8/8.
@@ -23,6 +24,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -524,6 +526,31 @@ def test_folders_that_are_not_submissions_are_reported_and_skipped(isolated):
     assert "alias" not in students
     assert not any(word in s for s in students for word in ("HYPERLINK", "bad", "clear"))
     assert "good" in students and "buggy" in students
+
+
+def dying_job(sources, folder, *rest):
+    """The grading job in a real worker process: one student's kills its worker."""
+    if folder.name == "kills-worker":
+        os._exit(3)
+    time.sleep(1)  # the others are in flight when it dies
+    return pipeline._failed(sources, "graded"), {}
+
+
+@pytest.mark.slow  # real worker processes, each importing the course library
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_that_dies_costs_only_its_own_submission(tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(pipeline, "_job", dying_job)
+    names = ["a", "kills-worker", "b", "c"]
+    jobs = [([SOURCE], tmp_path / name, pipeline.Limits(), "s", ()) for name in names]
+    with within(120):
+        outcomes = list(pipeline._run(jobs, workers))
+    assert sorted(index for index, _ in outcomes) == list(range(len(names)))
+    for index, future in outcomes:
+        if names[index] == "kills-worker":
+            assert isinstance(future.exception(), pipeline.BrokenProcessPool)
+        else:
+            record, _ = future.result()
+            assert record["status"] == "graded" and record["max_score"] == MAX
 
 
 # ---------------------------------------------------------------------------------------
