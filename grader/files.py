@@ -11,6 +11,7 @@ name; everything else is listed with the reason it was refused and never opened.
 
 import hashlib
 import os
+import secrets
 import stat
 
 MAX_FILE_BYTES = 20 * 2**20  # one file (a notebook with its outputs fits)
@@ -210,8 +211,8 @@ def write_file(base, parts, data):
                 pass
             fds.append(os.open(folder, os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY,
                                dir_fd=fds[-1]))
-        temp = f".{parts[-1]}.{os.getpid()}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644,
+        temp = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"  # unguessable, made anew
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
                      dir_fd=fds[-1])
         try:
             with open(fd, "wb") as file:
