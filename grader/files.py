@@ -13,6 +13,7 @@ import hashlib
 import os
 import secrets
 import stat
+from contextlib import suppress
 
 MAX_FILE_BYTES = 20 * 2**20  # one file (a notebook with its outputs fits)
 MAX_TOTAL_BYTES = 50 * 2**20  # all accepted files of a submission
@@ -198,29 +199,46 @@ def fingerprint(folder):
     return digest.hexdigest()
 
 
-def write_file(base, parts, data):
-    """Write ``data`` to ``base/parts...`` atomically (a temporary file, then a rename),
-    making the folders on the way; none of ``parts`` may be a link (``base`` is trusted)."""
-    os.makedirs(base, exist_ok=True)
-    fds = [os.open(base, os.O_RDONLY | os.O_DIRECTORY)]
+def open_folder(base, parts, create=False):
+    """A descriptor of folder ``base/parts...``, each part a real folder (links refused)."""
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        for folder in parts[:-1]:
-            try:
-                os.mkdir(folder, 0o755, dir_fd=fds[-1])
-            except FileExistsError:
-                pass
-            fds.append(os.open(folder, os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY,
-                               dir_fd=fds[-1]))
-        temp = f".{parts[-1]}.{secrets.token_hex(8)}.tmp"  # unguessable, made anew
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
-                     dir_fd=fds[-1])
-        try:
-            with open(fd, "wb") as file:
-                file.write(data)
-            os.replace(temp, parts[-1], src_dir_fd=fds[-1], dst_dir_fd=fds[-1])
-        except BaseException:
-            os.unlink(temp, dir_fd=fds[-1])
-            raise
-    finally:
-        for fd in fds:
+        for part in parts:
+            if create:
+                with suppress(FileExistsError):
+                    os.mkdir(part, 0o755, dir_fd=fd)
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             os.close(fd)
+            fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def write_atomic(dir_fd, name, data):
+    """Write ``name`` in an open folder through a new temporary file: a link, FIFO or file
+    planted at ``name`` is replaced, never followed."""
+    temporary = f".{secrets.token_hex(8)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
+                 dir_fd=dir_fd)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary, dir_fd=dir_fd)
+        raise
+
+
+def write_file(base, parts, data):
+    """Write ``data`` to ``base/parts...`` atomically, making the folders on the way; none
+    of ``parts`` may be a link (``base`` is trusted)."""
+    os.makedirs(base, exist_ok=True)
+    fd = open_folder(base, parts[:-1], create=True)
+    try:
+        write_atomic(fd, parts[-1], data)
+    finally:
+        os.close(fd)
+

@@ -17,13 +17,12 @@ import itertools
 import json
 import math
 import os
-import secrets
 import stat
-from contextlib import suppress
 from pathlib import Path
 
 import nbformat
 
+from grader import files
 from grader.sanitize import csv_cell, safe_text
 
 PAGE = "feedback.html"
@@ -53,39 +52,6 @@ class Unreadable(ValueError):
 # --- reading and writing without following what others may have planted -------------------
 
 
-def _open_dir(base, parts, create=False):
-    """A descriptor of folder ``base/parts...``, each part a real folder (links refused)."""
-    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for part in parts:
-            if create:
-                with suppress(FileExistsError):
-                    os.mkdir(part, 0o755, dir_fd=fd)
-            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _write_atomic(dir_fd, name, data):
-    """Write ``name`` in an open folder through a new temporary file: a link, FIFO or file
-    planted at ``name`` is replaced, never followed."""
-    temporary = f".{secrets.token_hex(8)}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644,
-                 dir_fd=dir_fd)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.replace(temporary, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary, dir_fd=dir_fd)
-        raise
-
-
 def _number(value):
     """A record's number as a finite float, or None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -102,7 +68,7 @@ def read_record(course, student, assignment):
     :class:`Unreadable` for a record that is not a regular file, not JSON or not a record."""
     *folders, name = course.record_path(student, assignment).relative_to(course.autograded).parts
     try:
-        dir_fd = _open_dir(course.autograded, folders)
+        dir_fd = files.open_folder(course.autograded, folders)
     except FileNotFoundError:
         return None
     except OSError:
@@ -218,9 +184,9 @@ def write_feedback(course, assignment):
                 problems.append((safe_text(student, NAME_CHARS), "not graded yet"))
                 continue
             page = feedback_page(student, assignment, record).encode()
-            dir_fd = _open_dir(course.feedback, [student, assignment], create=True)
+            dir_fd = files.open_folder(course.feedback, [student, assignment], create=True)
             try:
-                _write_atomic(dir_fd, PAGE, page)
+                files.write_atomic(dir_fd, PAGE, page)
             finally:
                 os.close(dir_fd)
             pages.append(course.feedback / student / assignment / PAGE)
@@ -275,9 +241,9 @@ def export_csv(course, to=None):
     maxima = {}
     for student, assignment, _ in course.submissions():
         writer.writerow(_row(course, student, assignment, maxima))
-    dir_fd = _open_dir(to.parent, [])
+    dir_fd = files.open_folder(to.parent, [])
     try:
-        _write_atomic(dir_fd, to.name, out.getvalue().encode())
+        files.write_atomic(dir_fd, to.name, out.getvalue().encode())
     finally:
         os.close(dir_fd)
     return to
