@@ -282,8 +282,10 @@ def _grade_one(source_path, submission, only_one, limits, secret, private):
         except files.Refused as error:
             status = f"notebook ignored: {error}"
     if student_nb is not None:
-        with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
-            # Without bubblewrap a root grader's kernel runs as nobody in the real
+        # The run removes what the sandboxes wrote (grade.Run.close): what is left is the
+        # grader's own logs, and a failure to remove them costs the student nothing.
+        with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as tmp:
+            # Without bubblewrap a root grader's kernel runs as its own user in the real
             # /tmp: it must be able to pass through this (0700) folder to reach work/.
             os.chmod(tmp, 0o711)
             work = Path(tmp) / "work"
