@@ -223,7 +223,7 @@ class Sandbox:
                     if entry.stat(follow_symlinks=False).st_uid == self.uid:
                         remove_tree(entry.path)
         if self._lock is not None:
-            os.close(self._lock)  # the user id is free again
+            _release(self.uid, self._lock)  # the user id is free again
             self._lock = None
 
 
@@ -236,18 +236,38 @@ def _lock_folder():
     return UID_LOCKS
 
 
+def _try_lock(uid):
+    """A descriptor holding ``uid``'s lock, or None if a live sandbox holds it. The lock
+    file is deleted on release, so a lock taken on a file deleted meanwhile is retried."""
+    path = _lock_folder() / str(uid)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            if os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # released and deleted while we opened it: take the new file
+
+
+def _release(uid, fd):
+    os.unlink(_lock_folder() / str(uid))  # while still holding it (see _try_lock)
+    os.close(fd)
+
+
 def claim_uid():
     """``(uid, lock fd)``: a sandbox user id no other sandbox of this machine holds."""
-    folder = _lock_folder()
     start = secrets.randbelow(UID_SPAN)
     for step in range(UID_SPAN):
         uid = UID_BASE + (start + step) % UID_SPAN
-        fd = os.open(folder / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fd = _try_lock(uid)
+        if fd is not None:
             return uid, fd
-        except BlockingIOError:
-            os.close(fd)
     raise RuntimeError("every sandbox user id is in use")
 
 
@@ -264,14 +284,10 @@ def sweep():
         return
     for group in Cgroup.stale():
         uid = int(group.name.split("-")[1])
-        fd = os.open(_lock_folder() / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fd = _try_lock(uid)
+        if fd is not None:  # no live sandbox holds it
             group.remove()
-        except BlockingIOError:
-            pass  # a live sandbox
-        finally:
-            os.close(fd)
+            _release(uid, fd)
 
 
 def _entries(folder):

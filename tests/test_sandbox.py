@@ -92,6 +92,7 @@ def test_a_user_id_held_by_another_grader_is_never_given(tmp_path, monkeypatch):
     box = Sandbox(tmp_path / "work", Limits())
     assert box.uid == uid + 1, "a held user id was given twice"
     box.close()
+    assert not (sandbox.UID_LOCKS / str(box.uid)).exists(), "lock files would pile up"
     held.communicate("\n", timeout=30)
     again = Sandbox(tmp_path / "again", Limits())
     assert again.uid == uid, "a released user id stays usable"
