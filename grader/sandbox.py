@@ -31,7 +31,6 @@ import psutil
 from grader.cgroups import Cgroup
 
 REPO = Path(__file__).resolve().parents[1]
-NOBODY = 65534
 # Sandbox user ids: a block no account uses, each claimed by a lock file while in use
 # (released by the kernel even when the grader crashes), picked at random so that a user id,
 # and what the kernel keeps per user (its keyring), is seldom met twice.
@@ -113,11 +112,11 @@ class Sandbox:
                 _warn_once(_no_cgroups, "this machine gives the grader no cgroups: memory is"
                            " counted as resident memory only, and CPU is not shared fairly")
 
-    def command(self, command, env, writable=True, extra_ro=()):
+    def command(self, command, env, extra_ro=()):
         """The command line that runs ``command`` sandboxed in the work folder.
 
-        ``env`` are the only environment variables it gets; ``writable`` says whether the
-        work folder is writable; ``extra_ro`` are more paths it may read."""
+        ``env`` are the only environment variables it gets; ``extra_ro`` are more paths it
+        may read."""
         limits = self.limits
         nproc = limits.processes if self.as_root else limits.processes + _own_processes()
         inner = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb * 2**20}",
@@ -154,7 +153,7 @@ class Sandbox:
                 sandbox += ["--perms", "0755", "--dir", str(parent)]
         for path in readable:
             sandbox += ["--ro-bind", str(path), str(path)]
-        sandbox += ["--bind" if writable else "--ro-bind", str(self.work), str(self.work),
+        sandbox += ["--bind", str(self.work), str(self.work),
                     "--chdir", str(self.work)]
         for key, value in env.items():
             sandbox += ["--setenv", key, str(value)]

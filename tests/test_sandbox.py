@@ -16,6 +16,8 @@ from grader import sandbox
 from grader.grade import Exchange
 from grader.sandbox import Limits, Sandbox
 
+NOBODY = 65534  # another user than the grader and its sandboxes
+
 
 def run(box, command, **kwargs):
     env = sandbox.sandbox_env(box.work)
@@ -244,7 +246,7 @@ def test_what_the_kernel_plants_is_never_followed(exchange, tmp_path, plant):
         path.write_text("x" * 1001)
     else:
         path.write_text("{}")
-        os.chown(path, sandbox.NOBODY, sandbox.NOBODY)
+        os.chown(path, NOBODY, NOBODY)
     start = time.monotonic()
     with pytest.raises(RuntimeError) as error:
         exchange.read(name)
@@ -286,7 +288,7 @@ def test_a_lock_folder_someone_else_could_have_made_stops_grading(tmp_path, monk
         if made == "open to all":
             locks.chmod(0o777)
         else:
-            os.chown(locks, sandbox.NOBODY, sandbox.NOBODY)
+            os.chown(locks, NOBODY, NOBODY)
     monkeypatch.setattr(sandbox, "UID_LOCKS", locks)
     with pytest.raises(RuntimeError, match="not a folder private to root"):
         sandbox.preflight()
