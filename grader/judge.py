@@ -3,13 +3,16 @@
 Started by :mod:`grader.grade` for each submission (``python -m grader.judge``), sandboxed,
 and driven over its stdin / stdout with one JSON message per line:
 
+- first ``{"op": "secret", "value": ...}``: the held-out secret (only ever on this pipe);
 - ``{"op": "run", "source": ...}``: an instructor cell (the setup); it runs here too, so
   the tests use the instructor's data and helpers, not the student's copies of them;
 - ``{"op": "test", "source": ..., "points": ...}``: a test cell (visible and hidden tests).
 
 Whatever a cell needs that the student's code defines, the judge asks for
-(``{"op": "fetch", "names": [...]}``) and gets as data (see :mod:`grader.codec`); a student
-function is called remotely (``{"op": "call", ...}``). Nothing the student's kernel does can
+(``{"op": "fetch", "names": [...]}``) and gets as data (see :mod:`grader.codec`), exactly
+those names, parsed here from the kernel's raw answer (written by code the student
+controls, so treated as hostile); a student function is called remotely
+(``{"op": "call", ...}``). Nothing the student's kernel does can
 reach this process's modules, so monkeypatching, input transformers and objects that
 always compare equal do not change a verdict. The answer to a test is
 ``{"op": "result", "points": ..., "message": ..., "output": ...}`` with nbgrader's rules:
