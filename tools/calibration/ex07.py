@@ -5,11 +5,9 @@ pixels, and the same head trained on the raw pixels (no base) with the same data
 
 import functools
 
-import numpy as np
-
 import dlcourse
 from grader.heldout import fresh_seed
-from tools.calibration.metrics import binary_accuracy, logistic_accuracy
+from tools.calibration.metrics import logistic_accuracy, scene_scores, trained_accuracy
 
 EPOCHS = 10  # as the reference solution trains
 
@@ -31,21 +29,13 @@ def head_on_pixels(images, labels):
     model = keras.Sequential([keras.Input(shape=images.shape[1:]), layers.Flatten(),
                               layers.Dense(16, activation="relu"),
                               layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
-    model.fit(images, labels, epochs=EPOCHS, batch_size=32, verbose=0)
-    X, y = fresh_scenes()
-    return binary_accuracy(model, X, y)
+    return trained_accuracy(model, "adam", images, labels, EPOCHS, fresh_scenes())
 
 
 def metrics(ns):
-    model = ns["model"]
-    X, y = fresh_scenes()
     images, labels = ns["train_images"], ns["train_labels"]
-    valid = ns["valid_images"], ns["valid_labels"]
     return {
-        "validation binary accuracy": binary_accuracy(model, *valid),
-        "fresh binary accuracy": binary_accuracy(model, X, y),
-        "baseline: majority class": float(max(np.mean(y), 1 - np.mean(y))),
+        **scene_scores(ns["model"], (ns["valid_images"], ns["valid_labels"]), fresh_scenes()),
         "baseline: logistic regression on pixels": logistic_on_pixels(images, labels),
         "baseline: the same head on raw pixels (no base)": head_on_pixels(images, labels),
     }

@@ -6,12 +6,10 @@ random weights (what pretraining adds), trained like the reference."""
 
 import functools
 
-import numpy as np
-
 import dlcourse
 import dlcourse.pretrained
 from grader.heldout import fresh_seed
-from tools.calibration.metrics import binary_accuracy, logistic_accuracy
+from tools.calibration.metrics import logistic_accuracy, scene_scores, trained_accuracy
 
 
 @functools.cache
@@ -32,23 +30,15 @@ def head_on_random_base(images, labels, epochs):
         keras.layers.GlobalAveragePooling2D(),
         keras.layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="binary_crossentropy", metrics=["binary_accuracy"])
-    model.fit(images, labels, epochs=epochs, batch_size=32, verbose=0)
-    X, y = fresh_scenes()
-    return binary_accuracy(model, X, y)
+    return trained_accuracy(model, keras.optimizers.Adam(learning_rate=0.01), images, labels,
+                            epochs, fresh_scenes())
 
 
 def metrics(ns):
-    model = ns["model"]
-    X, y = fresh_scenes()
     images, labels = ns["train_images"], ns["train_labels"]
-    valid = ns["valid_images"], ns["valid_labels"]
     epochs = ns["history"].params["epochs"]
     return {
-        "validation binary accuracy": binary_accuracy(model, *valid),
-        "fresh binary accuracy": binary_accuracy(model, X, y),
-        "baseline: majority class": float(max(np.mean(y), 1 - np.mean(y))),
+        **scene_scores(ns["model"], (ns["valid_images"], ns["valid_labels"]), fresh_scenes()),
         "baseline: logistic regression on pixels": logistic_on_pixels(images, labels),
         "baseline: the same head on a random frozen base": head_on_random_base(
             images, labels, epochs),

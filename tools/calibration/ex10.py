@@ -10,7 +10,7 @@ import numpy as np
 
 import dlcourse
 from grader.heldout import fresh_seed
-from tools.calibration.metrics import binary_accuracy
+from tools.calibration.metrics import scene_scores
 
 LOGISTIC_C = (1e-4, 1e-3, 1e-2)
 
@@ -42,12 +42,8 @@ def logistic_on_pixels():
 
 def metrics(ns):
     model = ns["model"]
-    X, y = fresh_scenes()
     return {
-        "validation binary accuracy": binary_accuracy(model, ns["valid_images"],
-                                                      ns["valid_labels"]),
-        "fresh binary accuracy": binary_accuracy(model, X, y),
-        "baseline: majority class": float(max(np.mean(y), 1 - np.mean(y))),
+        **scene_scores(model, (ns["valid_images"], ns["valid_labels"]), fresh_scenes()),
         "baseline: logistic regression on pixels": logistic_on_pixels(),
     }
 
