@@ -56,7 +56,7 @@ def _name_problem(name):
     return None
 
 
-def _kind_problem(info, uid):
+def _kind_problem(info, uid, cap=MAX_FILE_BYTES):
     for test, kind in _KINDS:
         if test(info.st_mode):
             return kind
@@ -66,27 +66,30 @@ def _kind_problem(info, uid):
         return "not owned by the submission's owner"
     if stat.S_ISREG(info.st_mode) and info.st_nlink != 1:
         return f"a hard link ({info.st_nlink} links)"
-    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-        return f"larger than {MAX_FILE_BYTES // 2**20} MB"
+    if cap is not None and stat.S_ISREG(info.st_mode) and info.st_size > cap:
+        return f"larger than {cap // 2**20} MB"
     return None
 
 
-def open_regular(dir_fd, name, uid):
+def open_regular(dir_fd, name, uid, cap=MAX_FILE_BYTES):
     """A descriptor of the regular, single-link file ``name`` of ``dir_fd`` owned by ``uid``
-    (never a link, a FIFO or a device), and its ``stat``; raises :class:`Refused`."""
+    (never a link, a FIFO or a device) of at most ``cap`` bytes (None: any size), and its
+    ``stat``; raises :class:`Refused` (caused by the ``OSError`` when it cannot be opened)."""
     try:
         fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
     except OSError as error:
-        raise Refused(f"cannot be opened ({why(error)})") from None
+        raise Refused(f"cannot be opened ({why(error)})") from error
     info = os.fstat(fd)
-    problem = "not a regular file" if stat.S_ISDIR(info.st_mode) else _kind_problem(info, uid)
+    problem = ("not a regular file" if stat.S_ISDIR(info.st_mode)
+               else _kind_problem(info, uid, cap))
     if problem:
         os.close(fd)
         raise Refused(problem)
     return fd, info
 
 
-def _read_capped(fd, cap):
+def read_capped(fd, cap):
+    """At most ``cap`` bytes from ``fd``; raises :class:`Refused` if it holds more."""
     chunks, size = [], 0
     while size <= cap:
         chunk = os.read(fd, min(cap + 1 - size, 2**20))
@@ -172,7 +175,7 @@ class Submission:
                     raise Refused("its folder changed during grading") from None
             fd, _ = open_regular(fds[-1], name, self.uid)
             try:
-                return _read_capped(fd, cap)
+                return read_capped(fd, cap)
             finally:
                 os.close(fd)
         finally:

@@ -14,7 +14,6 @@ import base64
 import json
 import os
 import queue
-import stat
 import subprocess
 import sys
 import threading
@@ -27,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader import sandbox
+from grader import files, sandbox
 from grader.splice import steps
 
 CODEC = (sandbox.REPO / "grader" / "codec.py").read_text()
@@ -197,27 +196,22 @@ class Exchange:
         """The bytes of the kernel's answer ``name`` (then deleted); RuntimeError if there
         is none a grader may read."""
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY,
-                         dir_fd=self.fd)
-        except FileNotFoundError:
-            raise RuntimeError("the kernel did not answer the grader (was the cell blanked?)")\
-                from None
-        except OSError:
-            raise RuntimeError("the kernel's answer is not a plain file") from None
+            fd, info = files.open_regular(self.fd, name, self.owner, cap=None)
+        except files.Refused as refused:
+            self.remove(name)
+            if isinstance(refused.__cause__, FileNotFoundError):
+                raise RuntimeError("the kernel did not answer the grader (was the cell"
+                                   " blanked?)") from None
+            raise RuntimeError("the kernel's answer is not a plain file it wrote") from None
         try:
-            info = os.fstat(fd)
-            if (not stat.S_ISREG(info.st_mode) or info.st_nlink != 1
-                    or info.st_uid != self.owner):
-                raise RuntimeError("the kernel's answer is not a plain file it wrote")
-            if info.st_size > self.limit:
-                raise RuntimeError("the kernel's answer is too large")
-            data = os.read(fd, self.limit + 1)
-            if len(data) > self.limit:
-                raise RuntimeError("the kernel's answer is too large")
+            if info.st_size <= self.limit:
+                return files.read_capped(fd, self.limit)
+        except files.Refused:
+            pass  # it grew past the cap while being read
         finally:
             os.close(fd)
             self.remove(name)
-        return data
+        raise RuntimeError("the kernel's answer is too large")
 
     def remove(self, name):
         try:
