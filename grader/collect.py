@@ -30,10 +30,11 @@ links, and a notebook is created exclusively (or, to replace, renamed over the o
 import contextlib
 import os
 import re
-import secrets
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+
+from grader import files
 
 DEFAULT_PATTERN = r"^(?P<student>[A-Za-z0-9][A-Za-z0-9.\-]*)_.*\.ipynb$"
 MAX_MEMBERS = 5_000
@@ -233,9 +234,11 @@ def _write(root, parts, data, replace):
 
 
 def _save(folder, name, data, replace, shown):
-    temporary = f".{name}.{secrets.token_hex(8)}.part" if replace else name
     try:
-        fd = os.open(temporary, _CREATE, 0o644, dir_fd=folder)
+        if replace:  # through a new temporary file renamed over whatever entry is there
+            files.write_atomic(folder, name, data)
+            return
+        fd = os.open(name, _CREATE, 0o644, dir_fd=folder)
     except FileExistsError:
         if _holds(folder, name, data):  # imported before: nothing to do
             return
@@ -246,11 +249,9 @@ def _save(folder, name, data, replace, shown):
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
-        if replace:
-            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except OSError as error:
         with contextlib.suppress(OSError):
-            os.unlink(temporary, dir_fd=folder)
+            os.unlink(name, dir_fd=folder)
         raise Refused(f"could not be written: {error.strerror}") from None
 
 
