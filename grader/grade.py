@@ -37,6 +37,11 @@ MAX_QUEUED = 4
 MAX_JUDGE_LINE = 64 * 2**20
 
 
+class NotStarted(Exception):
+    """The kernel or the judge did not start: a failure of the grading machine, never the
+    student's (who must not get a zero for it)."""
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel started inside the sandbox, talking over Unix sockets in its work folder.
 
@@ -403,6 +408,11 @@ def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
     status = "graded"
     try:
         run.start()
+    except Exception as error:  # before any of the student's code: the machine failed
+        run.close()
+        raise NotStarted(f"the sandbox did not start: {type(error).__name__}: {error}"[:300]) \
+            from None
+    try:
         for index, step in enumerate(plan):
             if step.kind in ("student", "instructor"):
                 run.execute(index)
