@@ -20,13 +20,17 @@ def cmd_autograde(args):
     from grader.pipeline import autograde
     from grader.sanitize import safe_text
 
-    if not bubblewrap():
+    if args.scheduler is None and not bubblewrap():
         print("warning: bubblewrap (bwrap) is not installed: grading with limits but without a"
               " sandbox; student code can read what this user can", file=sys.stderr)
+    tls = (args.tls_ca, args.tls_cert, args.tls_key)
+    if any(tls) and not all(tls):
+        sys.exit("grader: --tls-ca, --tls-cert and --tls-key go together")
     limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.timeout,
                     memory_mb=args.memory, disk_mb=args.disk, cpus=args.cpus)
     done = autograde(_course(args), args.assignments, workers=args.workers, force=args.force,
-                     limits=limits)
+                     limits=limits, scheduler=args.scheduler, tls=tls if all(tls) else None,
+                     allow_unsandboxed=args.allow_unsandboxed)
     for assignment in args.assignments:
         records = {s: r for (a, s), r in done.items() if a == assignment}
         failed = {s: r["status"] for s, r in records.items() if r["status"] != "graded"}
@@ -34,6 +38,12 @@ def cmd_autograde(args):
               + (f"; {len(failed)} with problems:" if failed else ""))
         for student, status in sorted(failed.items()):
             print(f"  {safe_text(student, 100)}: {safe_text(status, 300)}")
+    if done.not_graded:
+        print(f"not graded: {len(done.not_graded)} submission(s), for reasons of the grading"
+              " machine (no record was written; run the command again to grade them):")
+        for (assignment, student), reason in sorted(done.not_graded.items()):
+            print(f"  {assignment} {safe_text(student, 100)}: {safe_text(reason, 300)}")
+        sys.exit(1)
 
 
 def cmd_feedback(args):
@@ -85,6 +95,18 @@ def parser():
     grade.add_argument("--workers", type=int, default=None,
                        help="submissions graded at once (default: the number of CPUs)")
     grade.add_argument("--force", action="store_true", help="regrade what was already graded")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="grade on a Dask cluster: its scheduler's address (tls://HOST:PORT;"
+                            " tcp:// only on this machine), its scheduler file, or local:N"
+                            " for N worker processes here (see the instructors' guide)")
+    for option, what in (("--tls-ca", "the CA certificate"), ("--tls-cert", "this client's"
+                         " certificate"), ("--tls-key", "this client's private key")):
+        grade.add_argument(option, type=Path, default=None,
+                           help=f"{what} for a tls:// scheduler (default: Dask's"
+                                " distributed.comm.tls configuration)")
+    grade.add_argument("--allow-unsandboxed", action="store_true",
+                       help="let Dask workers without bubblewrap grade (student code then"
+                            " reads what the worker's user can)")
     defaults = Limits()
     grade.add_argument("--timeout", type=int, default=defaults.notebook_seconds,
                        help="seconds per submission (default %(default)s)")

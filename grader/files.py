@@ -183,23 +183,52 @@ class Submission:
                 os.close(fd)
 
 
+class Snapshot:
+    """What grading reads of a submission, as data: ``files`` are the accepted paths,
+    ``refused`` the ``(path, reason)`` of the rest, and :meth:`read` gives a file's bytes,
+    as :class:`Submission` does. Taken once by the client (:func:`snapshot`), it travels to
+    the worker that grades: no worker reads the course's disk."""
+
+    def __init__(self, data, refused):
+        self.data = dict(data)
+        self.files = list(self.data)
+        self.refused = [tuple(item) for item in refused]
+
+    def read(self, path):
+        if path not in self.data:
+            raise Refused(dict(self.refused).get(path, "not in the submission"))
+        return self.data[path]
+
+    def fingerprint(self):
+        """A hash of the accepted files' names and bytes, and of what was refused and why."""
+        digest = hashlib.sha256()
+        for path, data in self.data.items():
+            digest.update(f"{path}\0{len(data)}\0".encode() + data)
+        for path, reason in self.refused:
+            digest.update(f"{path}\0refused: {reason}\0".encode())
+        return digest.hexdigest()
+
+
+def snapshot(folder):
+    """The :class:`Snapshot` of submission ``folder`` (a file that changed since the walk is
+    refused); raises ``OSError`` if the folder itself is not a real folder."""
+    data, refused = {}, []
+    with Submission(folder) as submission:
+        for path in submission.files:
+            try:
+                data[path] = submission.read(path)
+            except Refused as error:
+                refused.append((path, str(error)))
+        return Snapshot(data, [*submission.refused, *refused])
+
+
 def fingerprint(folder):
-    """A hash of what grading reads in ``folder``: the accepted files' names and bytes, and
-    what was refused and why. Never fails: an unreadable folder has a hash too."""
-    digest = hashlib.sha256()
+    """The hash of what grading reads in ``folder`` (:meth:`Snapshot.fingerprint`). Never
+    fails: an unreadable folder has a hash too."""
     try:
-        with Submission(folder) as submission:
-            for path in submission.files:
-                try:
-                    data = submission.read(path)
-                except Refused as refused:
-                    data = f"refused: {refused}".encode()
-                digest.update(f"{path}\0{len(data)}\0".encode() + data)
-            for path, reason in submission.refused:
-                digest.update(f"{path}\0refused: {reason}\0".encode())
+        return snapshot(folder).fingerprint()
     except OSError as error:
-        digest.update(f"unreadable folder: {why(error)}".encode())
-    return digest.hexdigest()
+        return hashlib.sha256(f"unreadable folder: {why(error)}".encode()).hexdigest()
 
 
 def open_folder(base, parts, create=False):

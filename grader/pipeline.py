@@ -8,40 +8,32 @@ Worker processes grade; only this process writes the gradebook, so any number of
 share it without lock errors.
 """
 
+import fcntl
 import json
-import multiprocessing
 import os
 import re
 import secrets
-import shutil
 import sys
-import tempfile
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-import nbformat
 from tqdm import tqdm
 
-from grader import files, splice
+from grader import engines, files, jobs
 from grader.course import nbgrader
 from grader.files import fingerprint
-from grader.grade import grade_notebook
-from grader.sandbox import Limits, preflight, sweep
-from grader.sanitize import clean_notebook, safe_text
+from grader.sandbox import Limits, bubblewrap, preflight, sweep
+from grader.sanitize import safe_text
 
 RECORD = "grading.json"
 # Student ids and assignment names as nbgrader's folders hold them (``jane_doe``, ``ex01``):
 # plain characters only, so that a name is never a path, an option or a terminal escape.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}")
 SECRET = "heldout-secret"
-MAX_CELLS = 2000  # cells of a submitted notebook
-MAX_SOURCE_CHARS = 5 * 2**20  # characters of code in a submitted notebook
-MAX_GRADED_BYTES = 8 * 2**20  # a graded notebook as written to autograded/
-RESERVED = {"kernel.log", "judge.log"}  # what the grader writes in the work folder
+RUN_LOCK = "run.lock"
 
 
 class Course:
@@ -121,11 +113,16 @@ class Course:
             folders.append(Path(self.db_url[len("sqlite:///"):]).resolve().parent)
         return sorted({f.resolve() for f in folders})
 
-    def heldout_secret(self):
-        """This course's secret for private held-out data (made once, never committed).
+    def provided_files(self, assignment):
+        """``{relative path: bytes}`` of the instructor's files of ``assignment`` besides its
+        notebooks (data files the notebooks read)."""
+        folder = self.source / assignment
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix != ".ipynb"}
 
-        The file is private from its creation; one that is a link, not a regular file or
-        readable by anyone else is refused (the secret decides trained-result grades)."""
+    def _grader_folder(self):
+        """A descriptor of ``.grader/``, the course's private folder (made private on first
+        use; a link or a folder of another user is refused)."""
         folder = self.root / ".grader"
         try:
             folder.mkdir(mode=0o700)
@@ -135,10 +132,19 @@ class Course:
             fd = os.open(folder, os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY)
         except OSError as error:
             raise ValueError(f"refused {folder}: {files.why(error)}") from None
+        if os.fstat(fd).st_uid != os.geteuid():
+            os.close(fd)
+            raise ValueError(f"refused {folder}: owned by another user")
+        os.fchmod(fd, 0o700)
+        return fd
+
+    def heldout_secret(self):
+        """This course's secret for private held-out data (made once, never committed).
+
+        The file is private from its creation; one that is a link, not a regular file or
+        readable by anyone else is refused (the secret decides trained-result grades)."""
+        fd = self._grader_folder()
         try:
-            if os.fstat(fd).st_uid != os.geteuid():
-                raise ValueError(f"refused {folder}: owned by another user")
-            os.fchmod(fd, 0o700)
             try:
                 new = os.open(SECRET, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW,
                               0o600, dir_fd=fd)
@@ -146,7 +152,30 @@ class Course:
                     file.write(secrets.token_hex(32) + "\n")
             except FileExistsError:
                 pass
-            return _read_secret(fd, folder / SECRET)
+            return _read_secret(fd, self.root / ".grader" / SECRET)
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def run_lock(self):
+        """Held while a run grades this course: a second run stops at once, with a clear
+        error, instead of grading the same submissions and racing on the gradebook. The
+        lock goes with the process that holds it, however it ends."""
+        folder = self._grader_folder()
+        try:
+            fd = os.open(RUN_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+        finally:
+            os.close(folder)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
+                raise RuntimeError(f"another grading run holds {self.root} ({holder}):"
+                                   " wait for it to end") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}\n".encode(), 0)
+            yield
         finally:
             os.close(fd)
 
@@ -166,175 +195,6 @@ def _read_secret(dir_fd, path):
     return secret
 
 
-def _student_notebook(submission, expected, only_one):
-    """The accepted file of ``submission`` to grade as notebook ``expected``: ``(name, why
-    none, note)``; another name is taken when it is the only notebook of a one-notebook
-    assignment (the note says so)."""
-    if expected in submission.files:
-        return expected, "", ""
-    refused = dict(submission.refused)
-    if expected in refused:
-        return None, f"notebook ignored: {refused[expected]}", ""
-    others = [p for p in submission.files if "/" not in p and p.endswith(".ipynb")]
-    if only_one and len(others) == 1:
-        return others[0], "", f"graded {others[0]} (expected {expected})"
-    return None, "no notebook", ""
-
-
-def safe_notebook(data):
-    """The code cells of a submitted notebook's bytes as a clean notebook (sources and
-    grade ids only, UTF-8-safe strings), or the status that says why there is none."""
-    text = data.decode("utf-8", errors="replace")
-    try:
-        nb = json.loads(text)
-        if isinstance(nb, dict) and "worksheets" in nb:  # nbformat 3: converted
-            nb = nbformat.reads(text, as_version=4)
-    except Exception:  # hostile JSON: nesting too deep, numbers too long ...
-        return None, "not a notebook"
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        return None, "not a notebook"
-    if len(nb["cells"]) > MAX_CELLS:
-        return None, "notebook too large"
-    cells, size = [], 0
-    for grade_id, source in splice.code_cells(nb):
-        size += len(source)
-        metadata = {"nbgrader": {"grade_id": files.clean_text(grade_id)}} if grade_id else {}
-        cells.append(nbformat.v4.new_code_cell(files.clean_text(source), metadata=metadata))
-    if size > MAX_SOURCE_CHARS:
-        return None, "notebook too large"
-    return nbformat.v4.new_notebook(cells=cells), "graded"
-
-
-def _copy_extras(submission, work, source_folder):
-    """Copy the submission's accepted files but notebooks into ``work``, then the
-    instructor's provided files (which win); returns ``(name, reason)`` of the student's
-    files not copied: names the grader or the course uses, files that changed."""
-    provided = [p for p in source_folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
-    taken = {str(p.relative_to(source_folder)) for p in provided}
-    taken |= {str(parent) for name in taken for parent in Path(name).parents} - {"."}
-    refused = []
-    for path in submission.files:
-        if path.endswith(".ipynb"):
-            continue
-        clash = path in taken or any(str(p) in taken for p in Path(path).parents)
-        if path.split("/")[0] in RESERVED or clash:
-            refused.append((path, "a name the grader or the course uses"))
-            continue
-        try:
-            data = submission.read(path)
-        except files.Refused as error:
-            refused.append((path, str(error)))
-            continue
-        (work / path).parent.mkdir(parents=True, exist_ok=True)
-        (work / path).write_bytes(data)
-    for path in provided:
-        target = work / path.relative_to(source_folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    return refused
-
-
-def _zero_parts(source_nb, status):
-    """Every graded part of the instructor's notebook at 0 of its points, with the reason."""
-    return {c.metadata.nbgrader["grade_id"]: {
-        "points": 0.0, "max": float(c.metadata.nbgrader.get("points", 0)),
-        "message": status, "output": ""}
-        for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
-
-
-def _summary(notebooks, seconds, **extra):
-    parts = [p for nb in notebooks.values() for p in nb["parts"].values()]
-    failed = [nb["status"] for nb in notebooks.values() if nb["status"] != "graded"]
-    return {"status": failed[0] if failed else "graded",
-            "score": sum(p["points"] for p in parts),
-            "max_score": sum(p["max"] for p in parts),
-            "notebooks": notebooks, "seconds": seconds, **extra}
-
-
-def _failed(sources, status):
-    """The record of a submission that could not be graded: each part 0 of its real max."""
-    notebooks = {}
-    for path in sources:
-        parts = _zero_parts(nbformat.read(path, as_version=4), status)
-        notebooks[path.name] = {"status": status, "note": "", "parts": parts, "answers": {}}
-    return _summary(notebooks, 0.0)
-
-
-def _error(what, error):
-    return files.clean_text(f"{what}: {type(error).__name__}: {error}")[:200]
-
-
-def _ignored_note(ignored):
-    names = ", ".join(f"{i['name']} ({i['reason']})" for i in ignored[:10])
-    more = f" and {len(ignored) - 10} more" if len(ignored) > 10 else ""
-    return f"ignored {len(ignored)} file(s) of the submission: {names}{more}"
-
-
-def _grade_one(source_path, submission, only_one, limits, secret, private):
-    """Grade one notebook of a submission: ``(its record entry, graded notebook bytes or
-    None, the extra files not copied)``."""
-    source_nb = nbformat.read(source_path, as_version=4)
-    name, status, note = _student_notebook(submission, source_path.name, only_one)
-    student_nb, parts, graded, refused = None, None, None, []
-    if name is not None:
-        try:
-            student_nb, status = safe_notebook(submission.read(name))
-        except files.Refused as error:
-            status = f"notebook ignored: {error}"
-    if student_nb is not None:
-        # The run removes what the sandboxes wrote (grade.Run.close): what is left is the
-        # grader's own logs, and a failure to remove them costs the student nothing.
-        with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as tmp:
-            # Without bubblewrap a root grader's kernel runs as its own user in the real
-            # /tmp: it must be able to pass through this (0700) folder to reach work/.
-            os.chmod(tmp, 0o711)
-            work = Path(tmp) / "work"
-            work.mkdir()
-            refused = _copy_extras(submission, work, source_path.parent)
-            parts, status, nb = grade_notebook(source_nb, student_nb, work, limits, secret,
-                                               private)
-        try:
-            graded = nbformat.writes(clean_notebook(nb, MAX_GRADED_BYTES)).encode()
-        except Exception as error:  # the grades stand without their notebook
-            note = " ".join(filter(None, [note, _error("graded notebook not written", error)]))
-    entry = {"status": status, "note": note, "parts": parts or _zero_parts(source_nb, status),
-             "answers": splice.answers(source_nb, student_nb) if student_nb else {}}
-    return entry, graded, refused
-
-
-def grade_submission(sources, folder, limits, secret, private=()):
-    """Grade one submission folder against the instructor's notebooks ``sources``.
-
-    Returns ``(record, graded)``: the record (also its score) and ``{notebook name: bytes
-    of the graded notebook}``. Only files :mod:`grader.files` accepts are read; the others
-    are listed in the record (``ignored``) and in the first notebook's note. ``private``
-    are folders no sandbox may see (:meth:`Course.private_folders`)."""
-    start = time.monotonic()
-    notebooks, graded = {}, {}
-    with files.Submission(folder) as submission:
-        refused = dict(submission.refused)
-        for source_path in sources:
-            entry, data, extras = _grade_one(source_path, submission, len(sources) == 1,
-                                             limits, secret, private)
-            notebooks[source_path.name] = entry
-            refused.update(extras)
-            if data is not None:
-                graded[source_path.name] = data
-    ignored = [{"name": name, "reason": reason} for name, reason in refused.items()]
-    if ignored:
-        first = next(iter(notebooks.values()))
-        first["note"] = " ".join(filter(None, [first["note"], _ignored_note(ignored)]))
-    record = _summary(notebooks, round(time.monotonic() - start, 1), ignored=ignored)
-    return record, graded
-
-
-def _job(sources, folder, limits, secret, private):
-    try:
-        return grade_submission(sources, folder, limits, secret, private)
-    except Exception as error:  # a bug of ours must not stop the class: report it
-        return _failed(sources, _error("grader error", error)), {}
-
-
 def ensure_in_gradebook(course, assignment):
     """Make sure the gradebook knows the assignment (nbgrader's generate_assignment)."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -349,14 +209,14 @@ def ensure_in_gradebook(course, assignment):
 
 
 def save(course, student, assignment, record, graded=None):
-    """Write the graded notebooks and the record to ``autograded/`` (never through a link
-    planted there) and the scores to the gradebook."""
+    """Write the graded notebooks to ``autograded/`` (never through a link planted there),
+    then commit the scores to the gradebook, then write the record, atomically: the record
+    marks the submission done, so a crash at any point leaves it to the next run."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
 
     for name, data in (graded or {}).items():
         files.write_file(course.autograded, [student, assignment, name], data)
-    _write_record(course, student, assignment, record)
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy's autoflush warning; the rows are fine.
         warnings.simplefilter("ignore", SAWarning)
@@ -367,6 +227,7 @@ def save(course, student, assignment, record, graded=None):
                 grade = gb.find_grade(grade_id, Path(name).stem, assignment, student)
                 grade.auto_score = part["points"]
         gb.db.commit()
+    _write_record(course, student, assignment, record)
 
 
 def _write_record(course, student, assignment, record):
@@ -380,7 +241,7 @@ def _save_or_report(course, student, assignment, record, graded):
     try:
         save(course, student, assignment, record, graded)
     except Exception as error:
-        record.update(status=_error("not saved", error), fingerprint=None)
+        record.update(status=jobs._error("not saved", error), fingerprint=None)
         try:
             _write_record(course, student, assignment, record)
         except Exception:  # the record says what it can; the run goes on
@@ -389,90 +250,101 @@ def _save_or_report(course, student, assignment, record, graded):
 
 
 def _plan(course, assignment, force, refused):
-    """The submissions of ``assignment`` to grade: ``(student, folder, fingerprint)``."""
+    """The submissions of ``assignment`` to grade: ``(student, folder)``."""
     found, skipped = course.scan(assignment)
     refused += [(f"{course.submitted}/{path}", reason) for path, reason in skipped]
     todo = []
     for student, _, folder in found:
-        try:
-            digest = fingerprint(folder)
-        except Exception:  # (never seen) graded all the same, and again next run
-            digest = None
         old = course.record(student, assignment)
-        if force or not old or old.get("fingerprint") != digest:
-            todo.append((student, folder, digest))
+        if force or not old or old.get("fingerprint") != fingerprint(folder):
+            todo.append((student, folder))
     return todo
 
 
-def _run(jobs, workers):
-    """Run ``_job`` on each of ``jobs`` (argument tuples), ``workers`` at a time; yields
-    ``(index, finished future)``. A worker process that dies breaks its whole pool: the
-    jobs in flight then run again, each in a pool of its own, so that only a job that kills
-    its own worker fails (with ``BrokenProcessPool``) and the class goes on."""
-    queue, alone = list(enumerate(jobs)), []
-    context = multiprocessing.get_context("spawn")
-    while queue or alone:
-        size, batch = (1, [alone.pop(0)]) if alone else (workers, queue)
-        with ProcessPoolExecutor(max_workers=min(size, len(batch)), mp_context=context) as pool:
-            flying = {}
-            while batch or flying:
-                while batch and len(flying) < size:
-                    index, args = batch.pop(0)
-                    flying[pool.submit(_job, *args)] = index, args
-                finished, _ = wait(flying, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in finished:
-                    index, args = flying.pop(future)
-                    lost = isinstance(future.exception(), BrokenProcessPool)
-                    broken |= lost
-                    if lost and size > 1:
-                        alone.append((index, args))
-                    else:
-                        yield index, future
-                if broken:  # the pool is lost: what was in flight runs again, alone
-                    alone += flying.values()
-                    break
+class Graded(dict):
+    """``{(assignment, student): record}`` of the submissions graded in a run;
+    ``not_graded`` is ``{(assignment, student): why}`` of those the machine failed."""
+
+    def __init__(self):
+        super().__init__()
+        self.not_graded = {}
 
 
-def autograde(course, assignments, workers=None, force=False, limits=None, progress=True):
+def _deadline(job):
+    """Seconds a job may take on a cluster before it is sent again: twice what its
+    notebooks may run, and time to start their sandboxes."""
+    return len(job["sources"]) * (2 * job["limits"]["notebook_seconds"] + 300)
+
+
+def _build(course, assignment, student, folder, sources, limits, secret, unsandboxed):
+    def build():
+        try:
+            submission = files.snapshot(folder)
+        except OSError as error:
+            raise jobs.NotGraded(f"the submission folder cannot be read:"
+                                 f" {files.why(error)}") from None
+        return jobs.make(assignment, student, sources, course.provided_files(assignment),
+                         submission, limits, secret, course.private_folders(), unsandboxed)
+    return build
+
+
+def autograde(course, assignments, workers=None, force=False, limits=None, progress=True,
+              scheduler=None, tls=None, allow_unsandboxed=False):
     """Grade every submission of ``assignments`` (one name or several) not graded yet (all
-    with ``force``), all in one pool of workers. A submission that cannot be graded gets a
-    record saying why (every part 0 of its real points); the rest of the class goes on.
+    with ``force``), in one pool of local workers, or on the Dask cluster ``scheduler``
+    (:class:`grader.engines.Cluster`; ``tls`` its ``(ca, cert, key)`` files). A submission
+    that cannot be graded gets a record saying why (every part 0 of its real points); one
+    the machine failed gets no record (``not_graded``) and is graded by the next run.
     Folders that are not submissions are reported on stderr and skipped.
 
-    Returns ``{(assignment, student): record}`` for the submissions graded in this run."""
+    Returns a :class:`Graded` of the submissions graded in this run."""
     limits = limits or Limits()
     names = [assignments] if isinstance(assignments, str) else list(assignments)
-    secret, private = course.heldout_secret(), course.private_folders()
-    sweep()  # cgroups left by graders that died
-    preflight()
-    todo, refused = [], []
-    for assignment in names:
-        sources = course.source_notebooks(assignment)
-        ensure_in_gradebook(course, assignment)
-        todo += [(assignment, sources, *job) for job in _plan(course, assignment, force,
-                                                              refused)]
-    for path, reason in refused:
-        print(safe_text(f"skipped {path}: {reason}", 300), file=sys.stderr)
-    jobs = [(sources, folder, limits, secret, private) for _, sources, _, folder, _ in todo]
-    bar = tqdm(total=len(todo), desc=f"grading {', '.join(names)}", unit="submission",
-               disable=not progress)
-    done = {}
-    for index, future in _run(jobs, max(1, workers or os.cpu_count() or 1)):
-        assignment, sources, student, _, digest = todo[index]
-        try:
-            result, graded = future.result()
-        except Exception as error:  # the worker itself failed
-            result, graded = _failed(sources, _error("grader error", error)), {}
-        record = {"student_id": student, "assignment": assignment, **result,
-                  "fingerprint": digest, "limits": asdict(limits),
-                  "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
-        if record["status"].startswith("grader error"):  # ours: the next run regrades
-            record["fingerprint"] = None
-        done[assignment, student] = _save_or_report(course, student, assignment, record,
-                                                    graded)
-        bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"
-                            f"/{record['max_score']:g}")
-        bar.update()
-    bar.close()
+    with course.run_lock(), _engine(scheduler, tls, allow_unsandboxed) as cluster:
+        secret = course.heldout_secret()
+        unsandboxed = allow_unsandboxed if cluster else not bubblewrap()
+        tasks, refused = [], []
+        for assignment in names:
+            sources = {p.name: p.read_bytes() for p in course.source_notebooks(assignment)}
+            ensure_in_gradebook(course, assignment)
+            tasks += [engines.Task((assignment, student),
+                                   _build(course, assignment, student, folder, sources,
+                                          limits, secret, unsandboxed))
+                      for student, folder in _plan(course, assignment, force, refused)]
+        for path, reason in refused:
+            print(safe_text(f"skipped {path}: {reason}", 300), file=sys.stderr)
+        bar = tqdm(total=len(tasks), desc=f"grading {', '.join(names)}", unit="submission",
+                   disable=not progress)
+        outcomes = (cluster.run(tasks, _deadline) if cluster
+                    else engines.local(tasks, max(1, workers or os.cpu_count() or 1)))
+        done = Graded()
+        for task, outcome in outcomes:
+            assignment, student = task.key
+            if isinstance(outcome, jobs.NotGraded):
+                done.not_graded[task.key] = outcome.reason
+                bar.set_postfix_str(f"{assignment} {student}: not graded")
+            else:
+                record = {"student_id": student, "assignment": assignment,
+                          **outcome["record"], "fingerprint": task.fingerprint,
+                          "limits": asdict(limits),
+                          "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+                done[task.key] = _save_or_report(course, student, assignment, record,
+                                                 outcome["graded"])
+                bar.set_postfix_str(f"{assignment} {student}: {record['score']:g}"
+                                    f"/{record['max_score']:g}")
+            bar.update()
+        bar.close()
     return done
+
+
+@contextmanager
+def _engine(scheduler, tls, allow_unsandboxed):
+    """The Dask cluster to grade on, or None for this machine's worker processes (which
+    are checked here: stale cgroups swept, sandbox users and cgroups made once)."""
+    if scheduler is None:
+        sweep()  # cgroups left by graders that died
+        preflight()
+        yield None
+        return
+    with engines.Cluster(scheduler, tls, allow_unsandboxed) as cluster:
+        yield cluster

@@ -6,9 +6,10 @@
   are not UTF-8 and trees too deep are refused with a reason, quickly, and never read;
 - a folder swapped for a link after the walk does not redirect a read;
 - a notebook of any shape (lone surrogates, grade ids and cells of the wrong type, 3,000
-  cells) is graded or gets a status; one student's failure (grading, saving, a worker
-  process that dies) is that student's status with the assignment's real maximum, and the
-  rest of the class is graded;
+  cells) is graded or gets a status; one student's failure (a notebook, a save) is that
+  student's status with the assignment's real maximum, a failure of ours (a bug, a worker
+  process that dies) leaves the submission "not graded" (no record, no zero), and the rest
+  of the class is graded;
 - the held-out secret is private from its creation and refused when it is not;
 - end to end (``grader autograde``, real kernels): a class of hostile folders beside the
   reference, which keeps 8/8.
@@ -31,7 +32,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import files, pipeline, splice
+from grader import engines, files, jobs, pipeline, splice
 from grader.course import EXERCISES, SOLUTIONS, fill_in, make_course_dir, solution_sources
 
 ASSIGNMENT = "ex01"
@@ -281,8 +282,11 @@ def test_copy_extras_copies_only_the_students_own_files(folder, source_folder, c
     (folder / "other.ipynb").write_text("{}")
     work = tmp_path / "work"
     work.mkdir()
-    with within(10), files.Submission(folder) as submission:
-        refused = dict(pipeline._copy_extras(submission, work, source_folder))
+    provided = {"data.csv": b"provided\n", "images": b"a provided file, not a folder\n"}
+    with within(10):
+        submission = files.snapshot(folder)
+        refused = dict(jobs.copy_extras(submission, work, provided))
+    refused.update(submission.refused)
     copied = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file())
     assert copied == ["data.csv", "helper.py", "images", "sub/table.csv"]
     assert (work / "data.csv").read_text() == "provided\n", "the course's file must win"
@@ -301,8 +305,8 @@ def test_a_linked_or_fifo_notebook_is_not_graded(folder, tmp_path):
         os.mkfifo(folder / NOTEBOOK) if target is None else (folder / NOTEBOOK).symlink_to(
             target)
         (folder / "copy.ipynb").write_text(reference_text()) if target == classmate else None
-        with within(10), files.Submission(folder) as submission:
-            name, status, _ = pipeline._student_notebook(submission, NOTEBOOK, True)
+        with within(10):
+            name, status, _ = jobs._student_notebook(files.snapshot(folder), NOTEBOOK, True)
         assert name is None and status == f"notebook ignored: {reason}", status
         for path in folder.iterdir():
             path.unlink()
@@ -328,7 +332,7 @@ def test_a_hostile_notebook_is_made_safe_and_keeps_its_answers():
     raw = json.loads(hostile_notebook())
     found = splice.answer_cells(raw, *splice.cell_ids(source_nb))  # no crash on raw JSON
     assert set(found) == set(REFERENCE)
-    nb, status = pipeline.safe_notebook(hostile_notebook())
+    nb, status = jobs.safe_notebook(hostile_notebook())
     assert status == "graded"
     nbformat.writes(nb).encode()  # no lone surrogate left
     answers = splice.answers(source_nb, nb)
@@ -349,7 +353,7 @@ def test_a_hostile_notebook_is_made_safe_and_keeps_its_answers():
      "notebook too large"),
 ])
 def test_unusable_notebooks_get_a_status(data, status):
-    assert pipeline.safe_notebook(data) == (None, status)
+    assert jobs.safe_notebook(data) == (None, status)
 
 
 def fake_grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
@@ -367,10 +371,11 @@ def fake_grade_notebook(source_nb, student_nb, work, limits, secret, private=())
 
 
 def test_grade_submission_records_answers_and_what_it_ignored(folder, canary, monkeypatch):
-    monkeypatch.setattr(pipeline, "grade_notebook", fake_grade_notebook)
+    monkeypatch.setattr(jobs, "grade_notebook", fake_grade_notebook)
     (folder / NOTEBOOK).write_text(reference_text())
     (folder / "secret.txt").symlink_to(canary)
-    record, graded = pipeline.grade_submission([SOURCE], folder, pipeline.Limits(), "s")
+    record, graded = jobs.grade({NOTEBOOK: nbformat.read(SOURCE, as_version=4)}, {},
+                                files.snapshot(folder), pipeline.Limits(), "s")
     assert record["score"] == record["max_score"] == MAX
     notebook = record["notebooks"][NOTEBOOK]
     assert notebook["answers"] == REFERENCE
@@ -445,28 +450,29 @@ def isolated(tmp_path_factory):
     hand_in("\x1b[2Jclear", reference_text().encode())  # a terminal escape
     (submitted / "alias").symlink_to(submitted / "good")
 
-    real_write, real_job = files.write_file, pipeline._job
+    real_write, real_job = files.write_file, jobs.run
 
     def write_file(base, parts, data):
         if parts[0] == "unsaved" and parts[-1] == NOTEBOOK:
             raise OSError("injected: disk full")
         return real_write(base, parts, data)
 
-    def job(sources, folder, *rest):
-        if folder.parent.name == "crashes":
+    def job(job):
+        if job["student"] == "crashes":
             raise RuntimeError("injected: the worker died")
-        return real_job(sources, folder, *rest)
+        return real_job(job)
 
     with pytest.MonkeyPatch.context() as patch, within(120):
-        patch.setattr(pipeline, "grade_notebook", fake_grade_notebook)
-        patch.setattr(pipeline, "ProcessPoolExecutor", InProcessPool)
+        patch.setattr(jobs, "grade_notebook", fake_grade_notebook)
+        patch.setattr(engines, "ProcessPoolExecutor", InProcessPool)
         patch.setattr(pipeline.files, "write_file", write_file)
-        patch.setattr(pipeline, "_job", job)
+        patch.setattr(jobs, "run", job)
         stderr = io.StringIO()
         with contextlib.redirect_stderr(stderr):
             done = pipeline.autograde(pipeline.Course(course), ASSIGNMENT, workers=2,
                                       progress=False)
-    return course, outside, {s: r for (_, s), r in done.items()}, stderr.getvalue()
+    not_graded = {s: why for (_, s), why in done.not_graded.items()}
+    return course, outside, {s: r for (_, s), r in done.items()}, stderr.getvalue(), not_graded
 
 
 def gradebook_students(course):
@@ -477,15 +483,12 @@ def gradebook_students(course):
 
 
 def test_one_failing_student_does_not_stop_the_class(isolated):
-    course, _, records, _ = isolated
-    assert sorted(records) == sorted(["good", "buggy", "crashes", "hostile", "many-cells",
-                                      "linked", "classmate", "fifo", "sparse", "unsaved",
-                                      "planted"])
+    course, _, records, _, not_graded = isolated
+    assert sorted(records) == sorted(["good", "hostile", "many-cells", "linked", "classmate",
+                                      "fifo", "sparse", "unsaved", "planted"])
     assert records["good"]["score"] == records["hostile"]["score"] == MAX
     assert records["hostile"]["notebooks"][NOTEBOOK]["answers"].keys() == REFERENCE.keys()
-    expected = {"buggy": "grader error: RuntimeError: injected bug",
-                "crashes": "grader error: RuntimeError: injected: the worker died",
-                "many-cells": "notebook too large",
+    expected = {"many-cells": "notebook too large",
                 "linked": "notebook ignored: a symbolic link",
                 "classmate": "notebook ignored: a symbolic link",
                 "fifo": "notebook ignored: a FIFO",
@@ -505,8 +508,20 @@ def test_one_failing_student_does_not_stop_the_class(isolated):
         assert not list((course / "autograded" / student / ASSIGNMENT).glob("*.ipynb"))
 
 
+def test_a_failure_of_ours_is_not_the_students_zero(isolated):
+    """A bug of the grader (while grading, or in the job itself) leaves no record and no
+    gradebook row: the submission is reported as not graded and graded by the next run."""
+    course, _, records, _, not_graded = isolated
+    assert not_graded == {"buggy": "grader error: RuntimeError: injected bug",
+                          "crashes": "grader error: RuntimeError: injected: the worker died"}
+    for student in not_graded:
+        assert student not in records
+        assert not (course / "autograded" / student).exists()
+        assert student not in gradebook_students(course)
+
+
 def test_a_failed_save_is_the_students_status(isolated):
-    course, outside, records, _ = isolated
+    course, outside, records, _, _ = isolated
     for student in ("unsaved", "planted"):
         assert records[student]["status"].startswith("not saved: "), records[student]
         assert records[student]["fingerprint"] is None  # graded again next run
@@ -518,38 +533,42 @@ def test_a_failed_save_is_the_students_status(isolated):
 
 
 def test_folders_that_are_not_submissions_are_reported_and_skipped(isolated):
-    course, _, records, stderr = isolated
+    course, _, records, stderr, _ = isolated
     for name in ("bad\\xff", "=HYPERLINK(1)", "alias"):
         assert f"skipped {course / 'submitted'}/{name}: " in stderr, (name, stderr)
     assert "\x1b" not in stderr and "\\x1b[2Jclear: not a safe" in stderr, stderr
     students = gradebook_students(course)
     assert "alias" not in students
     assert not any(word in s for s in students for word in ("HYPERLINK", "bad", "clear"))
-    assert "good" in students and "buggy" in students
+    assert "good" in students and "hostile" in students
 
 
-def dying_job(sources, folder, *rest):
+def dying_job(job):
     """The grading job in a real worker process: one student's kills its worker."""
-    if folder.name == "kills-worker":
+    if job["student"] == "kills-worker":
         os._exit(3)
     time.sleep(1)  # the others are in flight when it dies
-    return pipeline._failed(sources, "graded"), {}
+    source = nbformat.read(SOURCE, as_version=4)
+    parts = jobs.zero_parts(source, "graded")
+    return {"record": jobs.summary({NOTEBOOK: {"status": "graded", "parts": parts}}, 0.0),
+            "graded": {}}
 
 
 @pytest.mark.slow  # real worker processes, each importing the course library
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_worker_that_dies_costs_only_its_own_submission(tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(pipeline, "_job", dying_job)
+def test_a_worker_that_dies_costs_only_its_own_submission(monkeypatch, workers):
+    monkeypatch.setattr(jobs, "run", dying_job)
     names = ["a", "kills-worker", "b", "c"]
-    jobs = [([SOURCE], tmp_path / name, pipeline.Limits(), "s", ()) for name in names]
+    tasks = [engines.Task((ASSIGNMENT, name), functools.partial(
+        lambda name: {"student": name, "fingerprint": name}, name)) for name in names]
     with within(120):
-        outcomes = list(pipeline._run(jobs, workers))
-    assert sorted(index for index, _ in outcomes) == list(range(len(names)))
-    for index, future in outcomes:
-        if names[index] == "kills-worker":
-            assert isinstance(future.exception(), pipeline.BrokenProcessPool)
+        outcomes = {task.key[1]: outcome for task, outcome in engines.local(tasks, workers)}
+    assert sorted(outcomes) == sorted(names)
+    for name, outcome in outcomes.items():
+        if name == "kills-worker":
+            assert isinstance(outcome, jobs.NotGraded) and outcome.reason == engines.LOST
         else:
-            record, _ = future.result()
+            record = outcome["record"]
             assert record["status"] == "graded" and record["max_score"] == MAX
 
 

@@ -576,8 +576,7 @@ class _NotRoot:
 
 
 def test_grading_without_bubblewrap_warns_once_and_still_scores(tmp_path, monkeypatch):
-    from grader import grade, sandbox
-    from grader.pipeline import grade_submission
+    from grader import files, grade, jobs, sandbox
 
     monkeypatch.setattr(sandbox, "bubblewrap", lambda: None)
     monkeypatch.setattr(sandbox, "_warned", threading.Lock())  # a fresh "warned once"
@@ -594,8 +593,9 @@ def test_grading_without_bubblewrap_warns_once_and_still_scores(tmp_path, monkey
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for student, folder in folders.items():
-            results[student], _ = grade_submission([SOURCE], folder, sandbox.Limits(),
-                                                   "not-so-secret")
+            results[student], _ = jobs.grade({NOTEBOOK: nbformat.read(SOURCE, as_version=4)},
+                                             {}, files.snapshot(folder), sandbox.Limits(),
+                                             "not-so-secret")
     reference, stub = results["reference"], results["stub"]
     assert reference["status"] == "graded", reference
     assert reference["score"] == 8.0 and reference["max_score"] == 8.0, reference
