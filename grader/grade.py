@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import queue
+import resource
 import subprocess
 import sys
 import threading
@@ -21,6 +22,7 @@ import time
 import uuid
 
 import nbformat
+import psutil
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
@@ -40,6 +42,74 @@ MAX_JUDGE_LINE = 64 * 2**20
 class NotStarted(Exception):
     """The kernel or the judge did not start: a failure of the grading machine, never the
     student's (who must not get a zero for it)."""
+
+
+class Phases:
+    """Wall-clock and CPU seconds of each phase of one grading: a small plain dict for the
+    record, so that a benchmark can say where the time goes.
+
+    Each :meth:`lap` charges what was spent since the last one to a phase. CPU counts this
+    process (exact when it grades one submission at a time), its finished children and the
+    live trees ``roots()`` names (the kernel's, the judge's); a tree's last figure stays
+    counted once it is killed (killed processes are never reaped into this process's
+    children)."""
+
+    def __init__(self, roots):
+        self.roots, self.seconds, self._trees, self._listed = roots, {}, {}, {}
+        self._wall, self._cpu = time.monotonic(), self.cpu()
+
+    def cpu(self):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for pid in self.roots():
+            self._trees[pid] = max(self._trees.get(pid, 0.0), _cpu(self._tree(pid)))
+        return (time.process_time() + children.ru_utime + children.ru_stime
+                + sum(self._trees.values()))
+
+    def _tree(self, pid):
+        """The processes of ``pid``'s tree, listed again at most once a second (listing
+        walks every process of the machine): a process started meanwhile counts once
+        listed, or once its parent reaps it."""
+        listed, tree = self._listed.get(pid, (0.0, []))
+        if time.monotonic() - listed > 1:
+            tree = _tree(pid)
+            self._listed[pid] = time.monotonic(), tree
+        return tree
+
+    def lap(self, name):
+        """Charge the time since the last lap to phase ``name``."""
+        wall, cpu = time.monotonic(), self.cpu()
+        self.add(name, wall - self._wall, cpu - self._cpu)
+        self._wall, self._cpu = wall, cpu
+
+    def add(self, name, wall, cpu):
+        total = self.seconds.setdefault(name, {"wall": 0.0, "cpu": 0.0})
+        total["wall"] += wall
+        total["cpu"] += cpu
+
+    def record(self):
+        return {name: {key: round(value, 3) for key, value in total.items()}
+                for name, total in self.seconds.items()}
+
+
+def _tree(pid):
+    """A live process and its descendants, or nothing."""
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _cpu(processes):
+    """CPU seconds of ``processes`` and of the children they reaped."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -100,6 +170,7 @@ class CappedClient(NotebookClient):
         self.output_bytes, self._sizes = output_bytes, {}
         self.timed_out, self._interrupted = False, None
         self.store_widget_state = False
+        self.shutdown_kernel = "immediate"  # killed anyway: waiting for it to exit costs ~1 s
 
     def handle_comm_msg(self, outs, msg, cell_index):
         """Widget (comm) messages are dropped: grading needs none, and they are not capped."""
@@ -133,6 +204,7 @@ class JudgeProcess:
         command = box.command([sys.executable, "-m", "grader.judge"], env,
                               extra_ro=[sandbox.REPO / "grader"])
         self.box, self.log = box, log
+        self.started = self.answered = time.monotonic()
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=log, text=True, start_new_session=True)
         box.start_watch(self.process.pid)
@@ -142,6 +214,7 @@ class JudgeProcess:
 
     def _read(self):
         while line := self.process.stdout.readline(MAX_JUDGE_LINE):
+            self.answered = time.monotonic()
             self.lines.put(line)
         self.lines.put(None)
 
@@ -236,6 +309,8 @@ class Run:
         self.secret, self.private = secret, private
         self.box = self.judge_box = self.exchange = self.judge = self.km = None
         self.client = self.kernel_log = self.judge_log = None
+        self.judge_ready = False
+        self.phases = Phases(self._roots)
 
     def start(self):
         (self.work / ".kernel").mkdir()
@@ -243,26 +318,50 @@ class Run:
         self.box.prepare()
         self.exchange = Exchange(self.work / ".exchange", self.box.uid,
                                  self.limits.answer_mb * 2**20)
-        self.deadline = time.monotonic() + self.limits.notebook_seconds
-        self.km = SandboxedKernelManager(self.box)
-        self.client = CappedClient(self.nb, self.km, self.limits.output_kb * 1024,
-                                   timeout=self.limits.cell_seconds, allow_errors=True,
-                                   interrupt_on_timeout=True, record_timing=False)
-        # Logs sit beside the work folders, where no sandbox can write or read them.
-        self.kernel_log = open(self.work.parent / "kernel.log", "w")
-        self.judge_log = open(self.work.parent / "judge.log", "w")
         # The judge gets a folder of its own: nothing the student writes is on its import
         # path; and a user of its own: the kernel cannot signal or read it.
         self.judge_box = sandbox.Sandbox(self.work.parent / "judge", self.limits,
                                          private=self.private)
         self.judge_box.prepare()
+        # Logs sit beside the work folders, where no sandbox can write or read them.
+        self.kernel_log = open(self.work.parent / "kernel.log", "w")
+        self.judge_log = open(self.work.parent / "judge.log", "w")
+        self.phases.lap("sandbox")
+        self.deadline = time.monotonic() + self.limits.notebook_seconds
+        self.km = SandboxedKernelManager(self.box)
+        self.client = CappedClient(self.nb, self.km, self.limits.output_kb * 1024,
+                                   timeout=self.limits.cell_seconds, allow_errors=True,
+                                   interrupt_on_timeout=True, record_timing=False)
         self.judge = JudgeProcess(self.judge_box, self.judge_log, self.secret)
+        self.judge_deadline = time.monotonic() + 300
         self.client.start_new_kernel(stdout=self.kernel_log, stderr=self.kernel_log)
         self.client.start_new_kernel_client()
         self.box.start_watch(self.km.provisioner.process.pid)
-        message = self.judge.receive(time.monotonic() + 300)
+        self.phases.lap("kernel start")
+
+    def wait_judge(self):
+        """Wait, once, for the judge to be ready: the kernel runs the instructor's first
+        cells (the setup, its imports) while the judge imports its own. The judge has seen
+        nothing of the student's when it fails to start: the machine failed (NotStarted)."""
+        if self.judge_ready:
+            return
+        try:
+            message = self.judge.receive(self.judge_deadline)
+        except (TimeoutError, RuntimeError) as error:
+            raise NotStarted(f"the judge did not start: {error}") from None
         if message.get("op") != "ready":
-            raise RuntimeError("the judge did not start")
+            raise NotStarted("the judge did not start")
+        self.phases.lap("judge wait")
+        # Its Python and imports, while the kernel started and ran the first cells.
+        self.phases.add("judge start", self.judge.answered - self.judge.started,
+                        _cpu(_tree(self.judge.process.pid)))
+        self.judge_ready = True
+
+    def _roots(self):
+        """The kernel's and the judge's processes, while they run."""
+        kernel = self.km and self.km.provisioner and self.km.provisioner.process
+        return [p.pid for p in (kernel, self.judge and self.judge.process)
+                if p and p.poll() is None]
 
     def stop_reason(self):
         """Which limit stopped the kernel or the judge, if one did."""
@@ -277,7 +376,10 @@ class Run:
         if self.remaining() <= 0:
             raise CellTimeoutError("the notebook's time limit was reached")
         self.client.timeout = int(max(1, min(self.limits.cell_seconds, self.remaining())))
-        self.client.execute_cell(self.nb.cells[index], index)
+        try:
+            self.client.execute_cell(self.nb.cells[index], index)
+        finally:
+            self.phases.lap("cells")
 
     def kernel_code(self, code):
         """Run grader code in the kernel (an exchange with the judge), as a hidden cell."""
@@ -320,18 +422,25 @@ class Run:
 
     def ask_judge(self, message, seconds):
         """Send the judge a cell; answer its fetches and calls until it replies."""
+        self.wait_judge()
         self.judge.send(message)
         deadline = time.monotonic() + seconds
         while True:
-            reply = self.judge.receive(deadline)
-            if reply.get("op") == "fetch" and _strings(reply.get("names")):
-                self.judge.send({"op": "values", **self.fetch(reply["names"])})
-            elif reply.get("op") == "call" and _strings([reply.get("name")]):
-                self.judge.send({"op": "returned",
-                                 **self.call(reply["name"], reply.get("args"),
-                                             reply.get("kwargs"))})
-            else:
-                return reply
+            try:
+                reply = self.judge.receive(deadline)
+            finally:
+                self.phases.lap("judge")
+            try:
+                if reply.get("op") == "fetch" and _strings(reply.get("names")):
+                    answer = {"op": "values", **self.fetch(reply["names"])}
+                elif reply.get("op") == "call" and _strings([reply.get("name")]):
+                    answer = {"op": "returned", **self.call(reply["name"], reply.get("args"),
+                                                            reply.get("kwargs"))}
+                else:
+                    return reply
+            finally:
+                self.phases.lap("fetch")
+            self.judge.send(answer)
 
     def close(self):
         """Stop everything, whatever state :meth:`start` reached."""
@@ -344,13 +453,14 @@ class Run:
                 pass
         if self.km and self.km.provisioner and self.km.provisioner.process:
             sandbox.kill_tree(self.km.provisioner.process.pid)
-        for resource in (self.box, self.judge_box, self.exchange, self.kernel_log,
-                         self.judge_log):
-            if resource:
-                resource.close()
+        for held in (self.box, self.judge_box, self.exchange, self.kernel_log,
+                     self.judge_log):
+            if held:
+                held.close()
         # What the sandboxes wrote goes now, whatever its shape (deep, huge, odd modes).
         sandbox.remove_tree(self.work)
         sandbox.remove_tree(self.work.parent / "judge")
+        self.phases.lap("close")
 
 
 def _strings(values):
@@ -414,6 +524,8 @@ def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
             from None
     try:
         for index, step in enumerate(plan):
+            if step.kind != "instructor":  # the judge is up before any student code runs
+                run.wait_judge()
             if step.kind in ("student", "instructor"):
                 run.execute(index)
             if step.kind == "instructor":
@@ -438,4 +550,5 @@ def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
         for part in parts.values():
             if part["message"] == "not reached":
                 part["message"] = f"not reached: {status}"
+    graded.metadata["grading_phases"] = run.phases.record()
     return parts, status, graded

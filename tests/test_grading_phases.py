@@ -1,0 +1,134 @@
+"""Where a grading's time goes: :class:`grader.grade.Phases` (wall-clock and CPU seconds per
+phase, killed trees included) and the phases :func:`grader.grade.grade_notebook` hands back
+in the graded notebook's metadata. Also the order that makes grading cheaper without
+weakening it: the judge starts while the kernel runs the instructor's first cells, but no
+student code runs before the judge is ready."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from grader import grade
+from grader.grade import NotStarted, Phases, grade_notebook
+from grader.sandbox import Limits
+
+PHASES = {"sandbox", "kernel start", "judge start", "judge wait", "cells", "judge", "fetch",
+          "close"}
+# A child that starts a grandchild burning CPU for about a second, then waits for it.
+BURN = ("import subprocess, sys; subprocess.run([sys.executable, '-c',"
+        " 'import time\\nend = time.process_time() + 1\\nwhile time.process_time() < end: pass"
+        "\\ntime.sleep(60)'])")
+
+
+def _burn(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_a_lap_charges_what_was_spent_since_the_last_one():
+    phases = Phases(lambda: [])
+    _burn(0.3)
+    phases.lap("busy")
+    time.sleep(0.3)
+    phases.lap("idle")
+    _burn(0.1)
+    phases.lap("busy")
+    seconds = phases.record()
+    assert seconds["busy"]["cpu"] >= 0.4 and seconds["busy"]["wall"] >= 0.4
+    assert seconds["idle"]["wall"] >= 0.3 and seconds["idle"]["cpu"] < 0.2
+    assert json.loads(json.dumps(seconds)) == seconds
+
+
+def test_a_killed_tree_keeps_its_cpu():
+    """The CPU of a sandbox's processes counts, grandchildren too, and stays counted once
+    they are killed (killed, they are never reaped into the grader's children)."""
+    child = subprocess.Popen([sys.executable, "-c", BURN], start_new_session=True)
+    phases = Phases(lambda: [child.pid] if child.poll() is None else [])
+    try:
+        time.sleep(2.5)  # the grandchild has burnt its second
+        phases.lap("running")
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+    phases.lap("killed")
+    seconds = phases.record()
+    assert seconds["running"]["cpu"] >= 0.8
+    assert seconds["killed"]["cpu"] > -0.05
+
+
+def _notebook():
+    """Setup, one answer and its test, as an instructor's source notebook."""
+    def cell(source, **nbgrader):
+        return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
+            "schema_version": 3, "locked": False, "solution": False, "grade": False,
+            **nbgrader}})
+    return nbformat.v4.new_notebook(cells=[
+        cell("import numpy as np", grade_id="setup", locked=True),
+        cell("x = 3", grade_id="answer", solution=True),
+        cell("assert x == 3", grade_id="test", grade=True, points=1, locked=True),
+    ])
+
+
+@pytest.fixture
+def order(monkeypatch):
+    """``(cell index, whether the judge was ready)`` of each cell the kernel ran."""
+    seen = []
+    execute = grade.Run.execute
+
+    def spy(run, index):
+        seen.append((index, run.judge_ready))
+        return execute(run, index)
+
+    monkeypatch.setattr(grade.Run, "execute", spy)
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_grading_hands_back_its_phases_and_waits_for_the_judge_only_for_student_code(
+        tmp_path, order, monkeypatch):
+    shutdowns = []
+    shutdown = grade.SandboxedKernelManager.shutdown_kernel
+
+    def spy(km, now=False, restart=False):
+        shutdowns.append(now)
+        return shutdown(km, now=now, restart=restart)
+
+    monkeypatch.setattr(grade.SandboxedKernelManager, "shutdown_kernel", spy)
+    source = _notebook()
+    (tmp_path / "work").mkdir()
+    parts, status, graded = grade_notebook(source, source, tmp_path / "work", Limits(),
+                                           "s" * 64)
+    assert (status, parts["test"]["points"]) == ("graded", 1.0)
+    # The setup ran in the kernel while the judge started; the answer, once it was ready.
+    assert order == [(0, False), (1, True)]
+    assert shutdowns == [True]  # killed at once: it is killed anyway
+    phases = graded.metadata["grading_phases"]
+    assert set(phases) == PHASES
+    assert all(p["wall"] >= 0 and p["cpu"] >= -0.05 for p in phases.values())
+    assert phases["judge start"]["cpu"] > 0  # its Python and imports, in its own sandbox
+    assert len(json.dumps(phases)) < 1000
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_a_judge_that_does_not_start_stops_grading_before_any_student_code(
+        tmp_path, order, monkeypatch):
+    def garbage(judge, message):  # a first line that is not the secret: the judge exits
+        judge.process.stdin.write("not a message\n")
+        judge.process.stdin.flush()
+
+    monkeypatch.setattr(grade.JudgeProcess, "send", garbage)
+    source = _notebook()
+    (tmp_path / "work").mkdir()
+    with pytest.raises(NotStarted, match="the judge did not start"):
+        grade_notebook(source, source, tmp_path / "work", Limits(), "s" * 64)
+    assert order == [(0, False)]  # the instructor's setup only
+    assert not (tmp_path / "work").exists()
