@@ -132,3 +132,22 @@ def test_a_judge_that_does_not_start_stops_grading_before_any_student_code(
         grade_notebook(source, source, tmp_path / "work", Limits(), "s" * 64)
     assert order == [(0, False)]  # the instructor's setup only
     assert not (tmp_path / "work").exists()
+
+
+def test_the_benchmark_averages_the_phases_of_the_records(tmp_path):
+    from tools.bench_grade import phase_means, phase_table
+
+    for student, wall in [("a", 1.0), ("b", 3.0)]:
+        folder = tmp_path / "autograded" / student / "ex01"
+        folder.mkdir(parents=True)
+        phases = {"cells": {"wall": wall, "cpu": wall / 2},
+                  "judge start": {"wall": 5.0, "cpu": 4.0}}
+        (folder / "grading.json").write_text(json.dumps(
+            {"notebooks": {"ex01.ipynb": {"phases": phases}}}))
+    means = phase_means(tmp_path, "ex01")
+    assert means == {"cells": (2.0, 1.0), "judge start": (5.0, 4.0)}
+    lines = phase_table({"1 worker(s)": (1, 10.0, means)}, 2)
+    rows = {line[:42].strip(): line[42:].split() for line in lines[2:]}
+    assert rows["total in grade_notebook"] == ["2.00", "1.00"]  # overlapped: not added
+    assert rows["pipeline: workers, gradebook, waiting"] == ["3.00", "-"]  # 10 s / 2 - 2 s
+    assert rows["judge start, overlapped: Python, imports"] == ["5.00", "4.00"]
