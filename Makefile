@@ -53,9 +53,10 @@ test: setup book lint system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Debian packages the tests use, installed where missing and this user may install them:
-# Chromium (browser tests), bubblewrap (the grading sandbox), PostgreSQL (gradebook test).
+# Chromium (browser tests), bubblewrap (the grading sandbox), PostgreSQL (gradebook test),
+# OpenSSL (the certificates of the Dask cluster test).
 # Where one cannot be had, its tests say so: skipped with the reason, or graded unsandboxed.
-SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap pg_ctlcluster:postgresql
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap pg_ctlcluster:postgresql openssl:openssl
 system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \

@@ -9,6 +9,7 @@ and sent at a time, so a class of any size fits in the client's memory.
 
 import ipaddress
 import json
+import logging
 import multiprocessing
 import secrets
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from grader import jobs
 from grader.jobs import NotGraded
+from grader.sandbox import sweep
 
 LOST = "the worker grading it was lost"
 
@@ -192,16 +194,21 @@ class Cluster:
         return self
 
     def __exit__(self, *exc):
+        if self.client is not None and self.client.status != "running":
+            # Closing a client that is reconnecting logs its cancelled attempt as an error,
+            # with a traceback, after the clear message the instructor needs.
+            logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         for closable in (self.client, self.cluster):
             if closable is not None:
                 try:
-                    closable.close()
+                    closable.close(timeout=10)
                 except Exception:  # a scheduler already gone
                     pass
 
     def check(self):
         """Raise :class:`ClusterError` if a worker cannot grade as this machine would."""
         mine = jobs.environment()
+        self.client.run(sweep, on_error="ignore")  # cgroups of sandboxes whose worker died
         found = self.client.run(jobs.describe, on_error="return")
         problems = []
         for worker, info in sorted(found.items()):
@@ -234,10 +241,17 @@ class Cluster:
     def run(self, tasks, deadline):
         """Grade ``tasks`` on the cluster; ``deadline(job)`` is the seconds a job may take
         from when it is sent before it is cancelled and sent again (once)."""
+        try:
+            yield from self._run(tasks, deadline)
+        except OSError:  # the connection to the scheduler broke
+            raise ClusterError(self._lost()) from None
+
+    def _run(self, tasks, deadline):
         from distributed.scheduler import KilledWorker
 
         queue, flying = list(tasks), {}
         while queue or flying:
+            self._check_connected()
             while queue and len(flying) < self.slots():
                 task = queue.pop(0)
                 if (problem := _loaded(task)) is not None:
@@ -249,7 +263,6 @@ class Cluster:
             done = [future for future in flying if future.done()]
             if not done:
                 time.sleep(0.5)
-                self._check_connected()
             for future in done:
                 task, _ = flying.pop(future)
                 if future.status == "finished":
@@ -282,7 +295,7 @@ class Cluster:
                         yield task, NotGraded("it missed its deadline twice")
 
     def _check_connected(self):
-        if self.client.status != "running" or not self.client.scheduler_info().get("address"):
+        if self.client.status != "running":  # "connecting": its futures are lost already
             raise ClusterError(self._lost())
 
     def _lost(self):
