@@ -224,7 +224,7 @@ def _grade_one(name, source_nb, submission, provided, only_one, limits, secret, 
     """Grade one notebook of a submission: ``(its record entry, graded notebook bytes or
     None, the extra files not copied)``."""
     found, status, note = _student_notebook(submission, name, only_one)
-    student_nb, parts, graded, refused = None, None, None, []
+    student_nb, parts, graded, refused, phases = None, None, None, [], None
     if found is not None:
         student_nb, status = safe_notebook(submission.read(found))
     if student_nb is not None:
@@ -239,12 +239,15 @@ def _grade_one(name, source_nb, submission, provided, only_one, limits, secret, 
             refused = copy_extras(submission, work, provided)
             parts, status, nb = grade_notebook(source_nb, student_nb, work, limits, secret,
                                                private)
+        phases = nb.metadata.pop("grading_phases", None)  # seconds: for the benchmark
         try:
             graded = nbformat.writes(clean_notebook(nb, MAX_GRADED_BYTES)).encode()
         except Exception as error:  # the grades stand without their notebook
             note = " ".join(filter(None, [note, _error("graded notebook not written", error)]))
     entry = {"status": status, "note": note, "parts": parts or zero_parts(source_nb, status),
              "answers": splice.answers(source_nb, student_nb) if student_nb else {}}
+    if phases:
+        entry["phases"] = phases
     return entry, graded, refused
 
 
