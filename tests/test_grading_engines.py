@@ -81,13 +81,16 @@ def test_one_run_at_a_time_per_course(tmp_path):
 
 # -------------------------------------------------------------- the Dask engine's retries
 
-ATTEMPTS = {}  # student -> attempts seen by the stand-in grading function
+ATTEMPTS = {}  # student -> the workers that ran the stand-in grading function, in turn
 
 
 def stand_in(job):
     """Grades at once, unless the job's student says to fail or hang on some attempts."""
+    from distributed import get_worker
+
     student = job["student"]
-    attempt = ATTEMPTS[student] = ATTEMPTS.get(student, 0) + 1
+    ATTEMPTS.setdefault(student, []).append(get_worker().address)
+    attempt = len(ATTEMPTS[student])
     behaviour = job["behaviour"][min(attempt, len(job["behaviour"])) - 1]
     if behaviour == "hang":
         time.sleep(6)
@@ -124,12 +127,15 @@ def test_a_job_the_machine_failed_runs_once_more_elsewhere(dask_engine):
     assert found["fine"] == {"record": {"attempt": 1}, "graded": {}}
     assert isinstance(found["twice"], jobs.NotGraded)
     assert found["twice"].reason == "this worker has no sandbox"
-    assert ATTEMPTS == {"once": 2, "twice": 2, "fine": 1}
+    assert {student: len(workers) for student, workers in ATTEMPTS.items()} == {
+        "once": 2, "twice": 2, "fine": 1}
+    assert len(set(ATTEMPTS["once"])) == len(set(ATTEMPTS["twice"])) == 2  # elsewhere
 
 
 def test_a_job_past_its_deadline_is_sent_once_more(dask_engine):
     found = outcomes(dask_engine, {"slow-once": ["hang", "ok"]})
     assert found["slow-once"] == {"record": {"attempt": 2}, "graded": {}}
+    assert len(set(ATTEMPTS["slow-once"])) == 2  # not behind the hung job
     found = outcomes(dask_engine, {"slow": ["hang", "hang"]})
     assert isinstance(found["slow"], jobs.NotGraded)
     assert found["slow"].reason == "it missed its deadline twice"
