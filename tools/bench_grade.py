@@ -1,13 +1,20 @@
-"""Time grading a class: the pipeline with 1 and 2 workers, and plain nbgrader.
+"""Time grading a class: the pipeline with 1 and 2 workers, through Dask, and plain nbgrader.
 
 Usage: ``make bench-grade`` (or ``python tools/bench_grade.py [--students N] [ASSIGNMENT]``).
 
 Builds a throw-away course folder with N submissions of the assignment (reference answers,
 the plausible wrong answers of ``tests/wrong_answers`` and untouched stubs, in turn), then
-grades them all three ways and prints seconds per submission and the speed-up:
+grades them all four ways and prints seconds per submission and the speed-up over plain
+nbgrader:
 
 - ``grader autograde --workers 1`` and ``--workers 2`` (sandboxed, judged apart);
+- ``grader autograde --scheduler local:2`` (the same, on a Dask cluster of two local
+  worker processes, its start and stop included);
 - ``nbgrader autograde`` (sequential, unsandboxed, in-kernel tests) for comparison.
+
+Then the ratios the grader is held to (one worker against nbgrader, two workers against
+nbgrader, Dask against the local pool) and what a class of 2,000 would take on N workers
+at the measured speed.
 
 Then where the grader's time goes: the mean wall-clock and CPU seconds per submission of
 each phase of grading, from the records (each notebook's ``phases``), and what the pipeline
@@ -61,6 +68,8 @@ PHASES = {"sandbox": "sandbox: user ids, cgroups, folders",
           "fetch": "fetching values, remote calls",
           "close": "close: kill, cleanup"}
 OVERLAPPED = {"judge start"}
+DASK = "grader, Dask local:2"
+NBGRADER = "nbgrader autograde (sequential)"
 
 
 def phase_means(course, assignment):
@@ -122,23 +131,57 @@ def main():
             results[how] = timed([*grader, "--workers", str(workers)], course)
             phases[f"{workers} worker(s)"] = (workers, results[how],
                                               phase_means(course, args.assignment))
+        results[DASK] = timed([*grader, "--scheduler", "local:2"], course)
         graded = {s: sum(scores(course, args.assignment, s).values())
                   for s in (p.name for p in (course / "submitted").iterdir())}
         if not args.skip_nbgrader:
             shutil.rmtree(course / "autograded")
             start = time.perf_counter()
             nbgrader(["autograde", args.assignment, "--force"], course)
-            results["nbgrader autograde (sequential)"] = time.perf_counter() - start
+            results[NBGRADER] = time.perf_counter() - start
     n = args.students
     print(f"\n{n} submissions of {args.assignment}; scores: "
           + ", ".join(f"{s} {v:g}" for s, v in sorted(graded.items())))
-    print(f"{'how':<36} {'seconds':>8} {'s/submission':>13} {'speed-up':>9}")
-    base = results["grader, 1 worker(s)"]
+    base = results.get(NBGRADER)
+    print(f"{'how':<36} {'seconds':>8} {'s/submission':>13} {'vs nbgrader':>12}")
     for how, seconds in results.items():
-        print(f"{how:<36} {seconds:8.1f} {seconds / n:13.1f} {base / seconds:8.2f}x")
+        ratio = f"{base / seconds:11.2f}x" if base else f"{'-':>12}"
+        print(f"{how:<36} {seconds:8.1f} {seconds / n:13.1f} {ratio}")
+    print()
+    print("\n".join(ratios(results)))
     if any(means for _, _, means in phases.values()):
         print()
         print("\n".join(phase_table(phases, n)))
+    print()
+    print("\n".join(projection(results, n)))
+
+
+def ratios(results):
+    """The lines that hold the grader to its goals (issue 12)."""
+    one, two = (results[f"grader, {workers} worker(s)"] for workers in (1, 2))
+    lines = []
+    if NBGRADER in results:
+        plain = results[NBGRADER]
+        lines += [f"one worker costs {one / plain:.2f}x plain nbgrader per submission"
+                  " (goal: at most 1.10x)",
+                  f"two workers are {plain / two:.2f}x faster than plain sequential nbgrader"
+                  " (goal: at least 1.80x)"]
+    lines.append(f"Dask with two local workers takes {results[DASK] / two:.2f}x the local"
+                 " pool's time (goal: at most 1.10x)")
+    return lines
+
+
+def projection(results, students, klass=2000):
+    """A class of ``klass`` on N workers, at the measured speed: one worker's seconds per
+    submission, and the efficiency two workers reached on this machine's two cores."""
+    one = results["grader, 1 worker(s)"] / students
+    efficiency = results["grader, 1 worker(s)"] / results["grader, 2 worker(s)"] / 2
+    lines = [f"a class of {klass} at {one:.1f} s per submission per worker (two workers"
+             f" on two cores reached {efficiency:.0%} of twice one worker's speed):"]
+    for workers in (1, 2, 8, 32, 128):
+        hours = klass * one / (workers * (efficiency if workers > 1 else 1.0)) / 3600
+        lines.append(f"  {workers:>4} worker(s): {hours:6.1f} h")
+    return lines
 
 
 if __name__ == "__main__":
