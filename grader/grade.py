@@ -506,6 +506,8 @@ def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
 
     ``parts`` maps each test's ``grade_id`` to ``{"points", "max", "message", "output"}``;
     ``status`` is ``"graded"`` or why grading stopped early (the parts not reached score 0).
+    Where the time went (:class:`Phases`) is in the notebook's ``metadata["grading_phases"]``:
+    ``{phase: {"wall": seconds, "cpu": seconds}}``.
     """
     plan = steps(source_nb, student_nb)
     graded = nbformat.v4.new_notebook(metadata=source_nb.metadata)
