@@ -3,7 +3,8 @@
 the commands of the instructors' guide ("Grading on a cluster"). Each test tears its
 cluster down and checks that no process it started (nor their sandboxes) is left.
 
-1. the class graded locally and through Dask: identical records and gradebook rows;
+1. the class graded locally and through Dask: identical records, gradebook rows and CSV
+   export;
 2. a worker killed (SIGKILL) while it grades: every submission graded once, with the local
    scores, and none of the killed worker's sandbox processes survive;
 3. the client killed after some saves: the next run grades exactly the rest;
@@ -14,6 +15,7 @@ cluster down and checks that no process it started (nor their sandboxes) is left
    another host, TLS without certificates.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -203,8 +205,19 @@ def gradebook_rows(course):
                       for notebook in submission.notebooks for grade in notebook.grades)
 
 
+def grades_csv(course):
+    """The rows of ``grader export`` without the time of grading."""
+    from grader.pipeline import Course
+    from grader.reports import export_csv
+
+    with open(export_csv(Course(course), course.parent / f"{course.name}.csv")) as file:
+        return [{k: v for k, v in row.items() if k != "graded_at"}
+                for row in csv.DictReader(file)]
+
+
 def snapshot(course):
-    return records(course), gradebook_rows(course)
+    """What grading leaves: the records, the gradebook's rows, the CSV export."""
+    return records(course), gradebook_rows(course), grades_csv(course)
 
 
 def wait_until(condition, seconds, what):
