@@ -14,8 +14,6 @@ from pathlib import Path
 
 import nbformat
 
-from dlcourse import QUIET_TENSORFLOW
-
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
@@ -27,6 +25,9 @@ def assignments():
 
 def nbgrader(args, course_dir, timeout=1800):
     """Run ``nbgrader ARGS`` in ``course_dir`` with the course's Python; raise on failure."""
+    # Imported here: dlcourse imports TensorFlow, which a grading client never needs.
+    from dlcourse import QUIET_TENSORFLOW
+
     # TensorFlow stays quiet in every kernel nbgrader starts (they inherit this environment).
     env = {**os.environ, **QUIET_TENSORFLOW, "JUPYTER_PREFER_ENV_PATH": "1"}
     # nbgrader runs helper programs (alembic) from PATH: use this environment's first.
