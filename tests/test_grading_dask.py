@@ -254,12 +254,19 @@ def test_dask_grades_exactly_as_the_local_workers(classroom, cluster, certificat
     assert "graded 0 submission(s)" in again.stdout, again.stdout + again.stderr
 
 
-def test_a_worker_killed_while_grading_costs_nothing(classroom, cluster, certificates,
-                                                     tmp_path):
+def start_grading(classroom, cluster, certs, tmp_path):
+    """A copy of the class, and ``grader autograde`` grading it on ``cluster``, running:
+    ``(course, the local grading's snapshot, the client process)``."""
     template, local = classroom
     course = copy_course(template, tmp_path / "course")
-    client = grader(course, "--scheduler", str(cluster.scheduler_file), certs=certificates,
+    client = grader(course, "--scheduler", str(cluster.scheduler_file), certs=certs,
                     wait=False)
+    return course, local, client
+
+
+def test_a_worker_killed_while_grading_costs_nothing(classroom, cluster, certificates,
+                                                     tmp_path):
+    course, local, client = start_grading(classroom, cluster, certificates, tmp_path)
     victim = cluster.worker_process("w1")
     wait_until(lambda: sandboxed(victim), 120, "w1 to grade in a sandbox")
     doomed = victim.children(recursive=True)
@@ -274,10 +281,7 @@ def test_a_worker_killed_while_grading_costs_nothing(classroom, cluster, certifi
 
 def test_a_killed_client_leaves_the_rest_to_the_next_run(classroom, cluster, certificates,
                                                          tmp_path):
-    template, local = classroom
-    course = copy_course(template, tmp_path / "course")
-    client = grader(course, "--scheduler", str(cluster.scheduler_file), certs=certificates,
-                    wait=False)
+    course, local, client = start_grading(classroom, cluster, certificates, tmp_path)
     wait_until(lambda: saved(course) >= 1, 300, "a first save")
     os.killpg(client.pid, signal.SIGKILL)
     client.wait()
@@ -292,15 +296,12 @@ def test_a_killed_client_leaves_the_rest_to_the_next_run(classroom, cluster, cer
 
 
 def test_a_lost_scheduler_stops_the_client_clearly(classroom, tmp_path, certificates):
-    template, local = classroom
-    course = copy_course(template, tmp_path / "course")
     first = Cluster(tmp_path / "first", certificates)
     try:
         first.add_worker("w1")
         first.add_worker("w2")
         first.wait_for_workers(2)
-        client = grader(course, "--scheduler", str(first.scheduler_file), certs=certificates,
-                        wait=False)
+        course, local, client = start_grading(classroom, first, certificates, tmp_path)
         wait_until(lambda: saved(course) >= 1, 300, "a first save")
         first.scheduler.send_signal(signal.SIGKILL)
         out, err = client.communicate(timeout=180)
