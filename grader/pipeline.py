@@ -4,8 +4,10 @@ Layout of a course folder (nbgrader's): ``solutions/<assignment>/`` (the instruc
 notebooks), ``submitted/<student>/<assignment>/`` (what students handed in),
 ``autograded/<student>/<assignment>/`` (the graded notebooks and ``grading.json``, the
 record of one grading) and the gradebook (``gradebook.db`` or nbgrader's ``db_url``).
-Worker processes grade; only this process writes the gradebook, so any number of workers
-share it without lock errors.
+Workers grade jobs of plain data (:mod:`grader.jobs`), in local processes or on a Dask
+cluster (:mod:`grader.engines`); only this process reads the submissions and writes the
+graded notebooks, the gradebook and the records, so any number of workers share them
+without lock errors, and one run at a time holds the course (:meth:`Course.run_lock`).
 """
 
 import fcntl
