@@ -151,3 +151,18 @@ def test_the_benchmark_averages_the_phases_of_the_records(tmp_path):
     assert rows["total in grade_notebook"] == ["2.00", "1.00"]  # overlapped: not added
     assert rows["pipeline: workers, gradebook, waiting"] == ["3.00", "-"]  # 10 s / 2 - 2 s
     assert rows["judge start, overlapped: Python, imports"] == ["5.00", "4.00"]
+
+
+def test_the_benchmark_holds_the_grader_to_its_ratios_and_projects_a_class():
+    from tools.bench_grade import DASK, NBGRADER, projection, ratios
+
+    results = {"grader, 1 worker(s)": 60.0, "grader, 2 worker(s)": 40.0, DASK: 44.0,
+               NBGRADER: 50.0}
+    assert ratios(results) == [
+        "one worker costs 1.20x plain nbgrader per submission (goal: at most 1.10x)",
+        "two workers are 1.25x faster than plain sequential nbgrader (goal: at least 1.80x)",
+        "Dask with two local workers takes 1.10x the local pool's time (goal: at most 1.10x)"]
+    lines = projection(results, 10, klass=2000)  # 6 s each; two workers at 75 % efficiency
+    assert "6.0 s per submission" in lines[0] and "75% efficiency" in lines[0]
+    assert lines[1].split() == ["1", "worker(s):", "3", "h", "20.0", "min"]  # 12,000 s
+    assert lines[3].split() == ["8", "worker(s):", "0", "h", "33.3", "min"]  # 12,000/6 s

@@ -176,11 +176,12 @@ def projection(results, students, klass=2000):
     submission, and the efficiency two workers reached on this machine's two cores."""
     one = results["grader, 1 worker(s)"] / students
     efficiency = results["grader, 1 worker(s)"] / results["grader, 2 worker(s)"] / 2
-    lines = [f"a class of {klass} at {one:.1f} s per submission per worker (two workers"
-             f" on two cores reached {efficiency:.0%} of twice one worker's speed):"]
+    lines = [f"a class of {klass} at {one:.1f} s per submission on one worker, N workers"
+             f" each on its own core at the {efficiency:.0%} efficiency two workers reached"
+             " here:"]
     for workers in (1, 2, 8, 32, 128):
-        hours = klass * one / (workers * (efficiency if workers > 1 else 1.0)) / 3600
-        lines.append(f"  {workers:>4} worker(s): {hours:6.1f} h")
+        minutes = klass * one / (workers * (efficiency if workers > 1 else 1.0)) / 60
+        lines.append(f"  {workers:>4} worker(s): {int(minutes // 60):3d} h {minutes % 60:4.1f} min")
     return lines
 
 
