@@ -47,7 +47,7 @@ def _outcome(future):
     except BrokenProcessPool:
         return NotGraded(LOST)
     except Exception as error:  # pickling, a worker that could not start ...
-        return NotGraded(f"grader error: {type(error).__name__}: {error}"[:200])
+        return NotGraded(jobs.error_text("grader error", error))
 
 
 def _loaded(task):
@@ -274,8 +274,7 @@ class Cluster:
                     if isinstance(outcome, KilledWorker):
                         outcome = NotGraded(f"{LOST} (each time it was sent)")
                     elif not isinstance(outcome, NotGraded):
-                        outcome = NotGraded(f"grader error: {type(outcome).__name__}:"
-                                            f" {outcome}"[:200])
+                        outcome = NotGraded(jobs.error_text("grader error", outcome))
                     elif task.attempts < 2:  # this worker failed: once more, elsewhere
                         flying[self._submit(task, outcome.worker)] = (
                             task, time.monotonic() + deadline(task.job))

@@ -125,7 +125,7 @@ def run(job):
     except NotStarted as error:
         raise NotGraded(str(error)) from None
     except Exception as error:  # a bug of ours: the student is not the one to pay for it
-        raise NotGraded(_error("grader error", error)) from None
+        raise NotGraded(error_text("grader error", error)) from None
     return {"record": record, "graded": graded}
 
 
@@ -210,7 +210,8 @@ def summary(notebooks, seconds, **extra):
             "notebooks": notebooks, "seconds": seconds, **extra}
 
 
-def _error(what, error):
+def error_text(what, error):
+    """``what: the exception's type: its message``, safe to show and at most 200 characters."""
     return files.clean_text(f"{what}: {type(error).__name__}: {error}")[:200]
 
 
@@ -243,7 +244,8 @@ def _grade_one(name, source_nb, submission, provided, only_one, limits, secret, 
         try:
             graded = nbformat.writes(clean_notebook(nb, MAX_GRADED_BYTES)).encode()
         except Exception as error:  # the grades stand without their notebook
-            note = " ".join(filter(None, [note, _error("graded notebook not written", error)]))
+            problem = error_text("graded notebook not written", error)
+            note = " ".join(filter(None, [note, problem]))
     entry = {"status": status, "note": note, "parts": parts or zero_parts(source_nb, status),
              "answers": splice.answers(source_nb, student_nb) if student_nb else {}}
     if phases:

@@ -243,7 +243,7 @@ def _save_or_report(course, student, assignment, record, graded):
     try:
         save(course, student, assignment, record, graded)
     except Exception as error:
-        record.update(status=jobs._error("not saved", error), fingerprint=None)
+        record.update(status=jobs.error_text("not saved", error), fingerprint=None)
         try:
             _write_record(course, student, assignment, record)
         except Exception:  # the record says what it can; the run goes on
