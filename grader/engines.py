@@ -175,9 +175,12 @@ class Cluster:
 
         try:
             if self.spec.startswith("local:"):
+                # Its HTTP servers too on loopback only (dashboard_address=None still
+                # serves on 0.0.0.0:8787), as task names carry student ids.
                 self.cluster = LocalCluster(n_workers=int(self.spec[6:]), threads_per_worker=1,
-                                            processes=True, dashboard_address=None,
-                                            memory_limit=0, host="127.0.0.1")
+                                            processes=True, memory_limit=0, host="127.0.0.1",
+                                            dashboard_address="127.0.0.1:0",
+                                            worker_dashboard_address="127.0.0.1:0")
                 self.client = Client(self.cluster, set_as_default=False)
             else:
                 address = scheduler_address(self.spec)

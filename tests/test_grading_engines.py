@@ -106,7 +106,8 @@ def dask_engine(monkeypatch):
     monkeypatch.setattr(jobs, "run", stand_in)
     ATTEMPTS.clear()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, \
+                      dashboard_address="127.0.0.1:0",
+                      worker_dashboard_address="127.0.0.1:0") as cluster, \
             Client(cluster, set_as_default=False) as client:
         engine = engines.Cluster("in-process")
         engine.client = client
