@@ -233,13 +233,15 @@ class Cluster:
     def _holder(self, key):
         return next((w for w, keys in self.client.processing().items() if key in keys), None)
 
-    def _submit(self, task, avoid=None):
+    def _submit(self, task, deadline, avoid=None):
+        """Send ``task`` (elsewhere than worker ``avoid``, if there is another): ``(its
+        future, (the task, when it must be done))``."""
         others = [w for w in self.client.nthreads() if w != avoid] if avoid else None
         task.attempts += 1
         key = f"grade-{'-'.join(task.key)}-{task.attempts}-{secrets.token_hex(4)}"
-        if not others:  # anywhere
-            return self.client.submit(_on_worker, task.job, key=key, pure=False)
-        return self.client.submit(_on_worker, task.job, key=key, pure=False, workers=others)
+        where = {"workers": others} if others else {}  # else anywhere
+        future = self.client.submit(_on_worker, task.job, key=key, pure=False, **where)
+        return future, (task, time.monotonic() + deadline(task.job))
 
     def run(self, tasks, deadline):
         """Grade ``tasks`` on the cluster; ``deadline(job)`` is the seconds a job may take
@@ -262,7 +264,8 @@ class Cluster:
                 if (problem := _loaded(task)) is not None:
                     yield task, problem
                     continue
-                flying[self._submit(task)] = task, time.monotonic() + deadline(task.job)
+                future, flight = self._submit(task, deadline)
+                flying[future] = flight
             if not flying:
                 continue
             done = [future for future in flying if future.done()]
@@ -281,8 +284,8 @@ class Cluster:
                     elif not isinstance(outcome, NotGraded):
                         outcome = NotGraded(jobs.error_text("grader error", outcome))
                     elif task.attempts < 2:  # this worker failed: once more, elsewhere
-                        flying[self._submit(task, outcome.worker)] = (
-                            task, time.monotonic() + deadline(task.job))
+                        future, flight = self._submit(task, deadline, outcome.worker)
+                        flying[future] = flight
                         continue
                 task.job = None
                 yield task, outcome
@@ -292,8 +295,8 @@ class Cluster:
                     future.cancel()
                     del flying[future]
                     if task.attempts < 2:
-                        flying[self._submit(task, holder)] = (
-                            task, time.monotonic() + deadline(task.job))
+                        future, flight = self._submit(task, deadline, holder)
+                        flying[future] = flight
                     else:
                         task.job = None
                         yield task, NotGraded("it missed its deadline twice")

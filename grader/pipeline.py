@@ -278,15 +278,16 @@ def _deadline(job):
     return len(job["sources"]) * (2 * job["limits"]["notebook_seconds"] + 300)
 
 
-def _build(course, assignment, student, folder, sources, limits, secret, unsandboxed):
+def _build(assignment, student, folder, shared):
+    """The job's builder: ``shared`` are the arguments of :func:`grader.jobs.make` that all
+    submissions of the assignment share (read once)."""
     def build():
         try:
             submission = files.snapshot(folder)
         except OSError as error:
             raise jobs.NotGraded(f"the submission folder cannot be read:"
                                  f" {files.why(error)}") from None
-        return jobs.make(assignment, student, sources, course.provided_files(assignment),
-                         submission, limits, secret, course.private_folders(), unsandboxed)
+        return jobs.make(assignment, student, submission=submission, **shared)
     return build
 
 
@@ -305,13 +306,15 @@ def autograde(course, assignments, workers=None, force=False, limits=None, progr
     with course.run_lock(), _engine(scheduler, tls, allow_unsandboxed) as cluster:
         secret = course.heldout_secret()
         unsandboxed = allow_unsandboxed if cluster else not bubblewrap()
-        tasks, refused = [], []
+        tasks, refused, private = [], [], course.private_folders()
         for assignment in names:
-            sources = {p.name: p.read_bytes() for p in course.source_notebooks(assignment)}
+            shared = {"sources": {p.name: p.read_bytes()
+                                  for p in course.source_notebooks(assignment)},
+                      "provided": course.provided_files(assignment), "limits": limits,
+                      "secret": secret, "private": private, "unsandboxed": unsandboxed}
             ensure_in_gradebook(course, assignment)
             tasks += [engines.Task((assignment, student),
-                                   _build(course, assignment, student, folder, sources,
-                                          limits, secret, unsandboxed))
+                                   _build(assignment, student, folder, shared))
                       for student, folder in _plan(course, assignment, force, refused)]
         for path, reason in refused:
             print(safe_text(f"skipped {path}: {reason}", 300), file=sys.stderr)
