@@ -41,6 +41,40 @@ def plot_learning_curves(history, metrics=None, title=None):
     return fig
 
 
+
+def plot_runs(runs, metrics, labels=None, log_scale=()):
+    """Curves of several settings trained from several seeds: the mean over the seeds as a
+    line, their range as a band, one panel per metric (at most two panels per row).
+
+    ``runs`` maps a setting's name to a list of histories (what ``model.fit`` returns, or
+    their ``.history`` dicts), one per seed; ``labels`` are the panels' y labels (default:
+    the metric names); ``log_scale`` lists the metrics drawn on a log scale.
+    """
+    labels = list(metrics) if labels is None else list(labels)
+    if len(labels) != len(metrics):
+        raise ValueError("give one label per metric")
+    ncols = min(2, len(metrics))
+    nrows = math.ceil(len(metrics) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 3.3 * nrows), squeeze=False)
+    for ax, metric, label in zip(axes.flat, metrics, labels):
+        for name, histories in runs.items():
+            curves = np.array([getattr(h, "history", h)[metric] for h in histories])
+            epochs = np.arange(1, curves.shape[1] + 1)
+            seeds = f"{len(curves)} seed{'s' if len(curves) > 1 else ''}"
+            (line,) = ax.plot(epochs, curves.mean(axis=0), label=f"{name} ({seeds})")
+            ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0),
+                            color=line.get_color(), alpha=0.25, linewidth=0)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        if metric in log_scale:
+            ax.set_yscale("log")
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
 def show_images(images, labels=None, class_names=None, predictions=None, ncols=8, size=1.4):
     """A grid of images with their labels (and predictions: wrong ones in red).
 

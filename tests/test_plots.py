@@ -491,3 +491,24 @@ def test_plot_feature_scores_centres_standardized_scores_on_zero():
 def test_plot_feature_scores_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="n labels"):
         plots.plot_feature_scores(np.zeros((3, 4)), [0, 1])
+
+
+def test_runs_show_the_mean_and_the_range_of_the_seeds():
+    runs = {"plain": [{"loss": [3.0, 1.0]}, {"loss": [1.0, 3.0]}],
+            "other": [{"loss": [2.0, 2.0]}]}
+    fig = plots.plot_runs(runs, ["loss"], ["training loss"], log_scale=["loss"])
+    [ax] = fig.axes
+    means = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert means == {"plain (2 seeds)": [2.0, 2.0], "other (1 seed)": [2.0, 2.0]}
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == 1.0 and band.max() == 3.0
+    assert ax.get_ylabel() == "training loss" and ax.get_yscale() == "log"
+
+
+def test_runs_put_at_most_two_panels_in_a_row():
+    history = {"a": [1.0], "b": [1.0], "c": [1.0]}
+    fig = plots.plot_runs({"run": [history]}, ["a", "b", "c"])
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 3 and len({ax.get_position().x0 for ax in visible}) == 2
+    with pytest.raises(ValueError, match="one label per metric"):
+        plots.plot_runs({"run": [history]}, ["a"], ["x", "y"])
