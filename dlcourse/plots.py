@@ -56,7 +56,7 @@ def plot_runs(runs, metrics, labels=None, log_scale=()):
     ncols = min(2, len(metrics))
     nrows = math.ceil(len(metrics) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 3.3 * nrows), squeeze=False)
-    for ax, metric, label in zip(axes.flat, metrics, labels):
+    for ax, metric, label in zip(axes.flat, metrics, labels, strict=False):  # spare axes
         for name, histories in runs.items():
             curves = np.array([getattr(h, "history", h)[metric] for h in histories])
             epochs = np.arange(1, curves.shape[1] + 1)
