@@ -99,14 +99,18 @@ def check_dense_stack(model, expected, input_shape=None, hint=None):
 
     ``expected`` lists ``(units, activation)`` per layer, for example
     ``[(1, "linear")]`` for one linear unit. ``input_shape`` excludes the batch axis.
+    A Sequential or a functional model passes, and so does a separate activation layer
+    (``ReLU()``, ``Activation("relu")``) right after a ``Dense`` layer without one: it counts
+    as that layer's activation (see :func:`dense_steps`). Then the computation is checked:
+    on random inputs the model must output what the Dense layers compute by hand with its
+    own weights.
     """
     import keras
 
     if not isinstance(model, keras.Model):
         fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
-    # Keras 3 lists the InputLayer among the layers of a functional model: not a layer here.
-    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
-    found = [layer_summary(layer) for layer in layers]
+    found = [(name, settings.get("units"), settings.get("activation"))
+             for name, settings in dense_steps(model)]
     want = [("Dense", int(units), str(act)) for units, act in expected]
     if len(found) != len(want):
         fail("the number of layers", len(want), f"{len(found)}: {found}", hint)
@@ -119,12 +123,20 @@ def check_dense_stack(model, expected, input_shape=None, hint=None):
             fail(f"the activation of layer {i}", repr(exp[2]), repr(got[2]), hint)
     if input_shape is not None:
         _check_input_shape(model, input_shape, hint)
+    _check_output_by_hand(model, hint, "the Dense layers computed by hand")
     passed(f"the model has the expected {len(want)} layer(s)")
 
 
+def _sizes_array(value):
+    """Whether ``value`` is a 1-D NumPy array of whole numbers: a shape written as its sizes
+    (``np.array([3, 1])``), not an array whose own shape is meant."""
+    return isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iu"
+
+
 def check_shape(what, found, expected, hint=None):
-    """Check a shape given as a tuple (or anything with ``.shape``)."""
-    if hasattr(found, "shape"):
+    """Check a shape given as a tuple, a list, a ``TensorShape`` or a 1-D NumPy array of
+    sizes (all the same shape), or anything else with ``.shape`` (whose shape is read)."""
+    if hasattr(found, "shape") and not _sizes_array(found):
         found = found.shape
     try:
         found = as_shape(found)
@@ -133,6 +145,20 @@ def check_shape(what, found, expected, hint=None):
     if found != tuple(expected):
         fail(what, tuple(expected), found, hint)
     passed(f"{what} is {found}")
+
+
+def check_sizes(what, found, expected, hint=None):
+    """Check a shape a student writes down: a tuple or a list of sizes (or a 1-D NumPy
+    array of them), each a whole number of any numeric type. Unlike :func:`check_shape`, an
+    object's own ``.shape`` and other shape types (``TensorShape``) are refused: the
+    answer is the numbers themselves (``tuple(x.shape)`` turns a shape into them)."""
+    if isinstance(found, np.ndarray) and found.ndim == 1:
+        found = found.tolist()
+    if not isinstance(found, (tuple, list)):
+        fail(what, f"a tuple of sizes like {tuple(expected)}",
+             f"a {type(found).__name__}: {found!r}"[:120],
+             (hint + "; " if hint else "") + "write the sizes as a tuple, e.g. (3, 4)")
+    check_shape(what, found, expected, hint)
 
 
 def check_equal(what, found, expected, hint=None):
@@ -397,3 +423,305 @@ def check_conv_stack(model, expected, input_shape, hint=None):
         fail("the model's output", "the convolutions (and ReLUs) computed by hand",
              f"another output of shape {output.shape}", hint)
     passed(f"the model has the expected {len(want)} convolution(s)")
+
+
+# ------------------------------------------------ networks of Dense, batch-normalization,
+# dropout and activation layers (chapters 1 to 6)
+
+
+def dense_steps(model):
+    """The steps of a model made of ``Dense``, activation, ``BatchNormalization``,
+    ``Dropout`` and ``Normalization`` layers, read through public Keras APIs, the same for
+    every spelling of the same network (Sequential or functional, nested models opened up).
+
+    A ``Dense`` layer is ``("Dense", {"units", "activation", "use_bias"})``; an activation
+    layer (``ReLU()``, ``Activation("relu")``) right after a ``Dense`` layer without
+    activation becomes that layer's activation, elsewhere it is ``("Activation",
+    {"activation"})`` (a linear one is no step); ``("Dropout", {"rate"})``;
+    ``("BatchNormalization", {"center", "scale"})``; any other layer ``(class name, {})``.
+    """
+    steps = []
+    for layer in leaf_layers(model):
+        name, config = type(layer).__name__, layer.get_config()
+        if name == "Dense":
+            steps.append((name, {"units": int(config["units"]),
+                                 "activation": _activation_of(layer),
+                                 "use_bias": bool(config.get("use_bias", True))}))
+        elif name in ("ReLU", "Activation"):
+            activation = _activation_of(layer)
+            if activation == "linear":
+                continue
+            if steps and steps[-1][0] == "Dense" and steps[-1][1]["activation"] == "linear":
+                steps[-1][1]["activation"] = activation
+            else:
+                steps.append(("Activation", {"activation": activation}))
+        elif name == "Dropout":
+            steps.append((name, {"rate": float(config["rate"])}))
+        elif name == "BatchNormalization":
+            steps.append((name, {"center": bool(config.get("center", True)),
+                                 "scale": bool(config.get("scale", True))}))
+        else:
+            steps.append((name, {}))
+    return steps
+
+
+def check_steps(model, expected, hint=None):
+    """Check the steps of a model (see :func:`dense_steps`) against ``expected``: one
+    ``(class name, settings)`` per step, where only the settings given are compared
+    (``("Dense", {"units": 64, "activation": "linear"})`` accepts a bias or none)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        fail("the model", "a keras.Model (e.g. keras.Sequential)", type(model).__name__, hint)
+    steps = dense_steps(model)
+    names, want = [name for name, _ in steps], [name for name, _ in expected]
+    if names != want:
+        fail("the layers (an activation layer after a Dense layer counts as its activation)",
+             want, names, hint)
+    for i, ((name, got), (_, settings)) in enumerate(zip(steps, expected, strict=True)):
+        for key, value in settings.items():
+            same = (abs(got.get(key) - value) < 1e-9 if isinstance(value, float)
+                    else got.get(key) == value)
+            if not same:
+                fail(f"the {key} of step {i + 1} ({name})", repr(value), repr(got.get(key)),
+                     hint)
+    passed(f"the model has the expected {len(expected)} steps")
+
+
+def prepare_model(model):
+    """``model``, with the state its layers compute from their weights brought up to date.
+
+    A ``Normalization`` layer reads its mean and variance from its weights only in
+    ``finalize_state()``, which ``adapt`` and loading a saved model call, but not
+    ``set_weights``: a model rebuilt from its configuration and weights calls it here.
+    """
+    for layer in leaf_layers(model):
+        if type(layer).__name__ == "Normalization":
+            layer.finalize_state()
+    return model
+
+
+class _NotByHand(Exception):
+    """A layer :func:`forward_by_hand` does not compute."""
+
+
+def _activate(name, z):
+    if name == "linear":
+        return z
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-z))
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    raise _NotByHand(name)
+
+
+def _values(variable):
+    return None if variable is None else np.asarray(variable, dtype=np.float64)
+
+
+def forward_by_hand(model, x):
+    """What ``model(x, training=False)`` computes, in NumPy, from the model's own weights:
+    ``Dense`` layers, activations (linear, ReLU, sigmoid, tanh, softmax), ``Dropout`` (nothing
+    at inference), ``BatchNormalization`` (the moving averages) and ``Normalization`` (its
+    mean and variance) on the last axis."""
+    import keras
+
+    h = np.asarray(x, dtype=np.float64)
+    for layer in leaf_layers(prepare_model(model)):
+        name, config = type(layer).__name__, layer.get_config()
+        if name == "Dense":
+            weights = layer.get_weights()
+            h = h @ np.asarray(weights[0], np.float64)
+            if len(weights) > 1:
+                h = h + np.asarray(weights[1], np.float64)
+            h = _activate(_activation_of(layer), h)
+        elif name in ("ReLU", "Activation"):
+            h = _activate(_activation_of(layer), h)
+        elif name == "Dropout":
+            continue
+        elif name == "BatchNormalization" and config.get("axis") in (-1, [-1], h.ndim - 1):
+            gamma, beta = _values(layer.gamma), _values(layer.beta)
+            h = (h - _values(layer.moving_mean)) / np.sqrt(
+                _values(layer.moving_variance) + float(config["epsilon"]))
+            h = h * (1.0 if gamma is None else gamma) + (0.0 if beta is None else beta)
+        elif name == "Normalization" and not config.get("invert") \
+                and config.get("axis") in (-1, [-1], (-1,)):
+            mean, variance = _values(layer.mean).reshape(-1), _values(layer.variance).reshape(-1)
+            h = (h - mean) / np.maximum(np.sqrt(variance), keras.config.epsilon())
+        else:
+            raise _NotByHand(name)
+    return h
+
+
+def _check_output_by_hand(model, hint, what):
+    """Fail unless the model, called on random inputs, outputs what :func:`forward_by_hand`
+    computes (nothing is checked for a model with layers it does not compute)."""
+    try:
+        shape = as_shape(model.inputs[0].shape)[1:]
+    except (AttributeError, IndexError, ValueError, TypeError):
+        return
+    if None in shape:
+        return
+    x = np.random.default_rng(5).uniform(-2.0, 2.0, size=(4, *shape)).astype(np.float32)
+    try:
+        by_hand = forward_by_hand(model, x)
+    except _NotByHand:
+        return
+    try:
+        output = np.asarray(model(x, training=False), dtype=np.float64)
+    except Exception as error:  # noqa: BLE001  (a model that cannot run gets a message)
+        fail("the model's output", "numbers", f"an error: {error}", hint)
+    if output.shape != by_hand.shape or not np.allclose(output, by_hand, atol=1e-4, rtol=1e-3):
+        fail("the model's output", what, f"another output (of shape {output.shape})", hint)
+
+
+def check_forward(model, x, hint=None):
+    """Check that ``model(x, training=False)`` is what its layers compute by hand
+    (:func:`forward_by_hand`) with its own weights."""
+    try:
+        by_hand = forward_by_hand(model, x)
+    except _NotByHand as layer:
+        fail("the layers", "Dense, activation, BatchNormalization, Dropout or Normalization"
+             " layers", f"a layer it cannot compute ({layer})", hint)
+    try:
+        output = np.asarray(model(np.asarray(x, np.float32), training=False), dtype=np.float64)
+    except Exception as error:  # noqa: BLE001  (a model that cannot run gets a message)
+        fail("the model's output", "numbers", f"an error: {error}", hint)
+    if output.shape != by_hand.shape or not np.allclose(output, by_hand, atol=1e-3, rtol=1e-3):
+        fail("the model's output", "what its layers compute by hand",
+             f"another output (of shape {output.shape})", hint)
+    passed("the model computes what its layers compute by hand")
+
+
+def check_standardizes(what, layer, X, hint=None):
+    """Check that ``layer`` maps the rows ``X`` to columns of mean about 0 and standard
+    deviation about 1 (within 0.1): a ``Normalization`` layer adapted to them."""
+    if type(layer).__name__ == "Normalization":
+        layer.finalize_state()
+    try:
+        out = np.asarray(layer(np.asarray(X, np.float32)), dtype=np.float64)
+    except Exception as error:  # noqa: BLE001
+        fail(what, "standardized columns", f"an error: {error}", hint)
+    means, stds = out.mean(axis=0), out.std(axis=0)
+    if not (np.all(np.abs(means) < 0.1) and np.all(np.abs(stds - 1) < 0.1)):
+        fail(what, "columns of mean 0 and standard deviation 1",
+             f"means {np.round(means, 2).tolist()} and standard deviations"
+             f" {np.round(stds, 2).tolist()}", hint)
+    passed(f"{what} has columns of mean 0 and standard deviation 1")
+
+
+def parameter_counts(model):
+    """``(trainable, non_trainable)`` parameters of a model, as plain ints."""
+    return (_parameter_count(model.trainable_weights),
+            _parameter_count(model.non_trainable_weights))
+
+
+# ------------------------------------------------ early stopping (chapter 4)
+
+
+def restored_epoch(values, min_delta=0.0, mode="min", start_from_epoch=0):
+    """The epoch (counted from 1) whose weights ``EarlyStopping(restore_best_weights=True)``
+    puts back, given the monitored value of every epoch.
+
+    As Keras does (``keras/src/callbacks/monitor_callback.py``): the first epoch is the
+    first best; a later value becomes the new best only when it beats the recorded best by
+    more than ``min_delta`` (compared in float32, as Keras' ops do); the best recorded epoch
+    is restored. With ``min_delta > 0`` that need not be the epoch of the lowest value.
+    """
+    sign = -1.0 if mode == "max" else 1.0
+    delta = abs(plain_number(min_delta))
+    best = epoch = None
+    for i, value in enumerate(values):
+        if i < start_from_epoch:
+            continue
+        value = plain_number(value)
+        if best is None or np.float32(sign * value + delta) < np.float32(sign * best):
+            best, epoch = value, i + 1
+    if epoch is None:
+        raise ValueError("no epoch was monitored")
+    return epoch
+
+
+def mse_with_penalties(model, X, y):
+    """The loss Keras reports as ``val_loss`` for a model compiled with ``"mse"``: the mean
+    squared error of its predictions plus the penalties of its weight regularizers."""
+    predictions = np.asarray(prepare_model(model).predict(X, verbose=0), dtype=np.float64)
+    mse = float(np.mean((predictions.ravel() - np.asarray(y, np.float64).ravel()) ** 2))
+    return mse + sum(float(np.asarray(penalty)) for penalty in model.losses)
+
+
+def check_restored_weights(model, history, early_stopping, X_valid, y_valid, hint=None):
+    """Check that ``model`` holds the weights of the epoch ``early_stopping`` restores: its
+    validation loss (mean squared error plus weight penalties, as Keras computes
+    ``val_loss``) equals the ``val_loss`` recorded at :func:`restored_epoch`."""
+    curve = history.history.get("val_loss")
+    if not curve:
+        fail("the history", "a 'val_loss' curve", sorted(history.history),
+             hint="pass validation_data=(X_valid, y_valid) to fit")
+    epoch = restored_epoch(curve, early_stopping.min_delta, early_stopping.mode,
+                           early_stopping.start_from_epoch or 0)
+    expected = plain_number(curve[epoch - 1])
+    found = mse_with_penalties(model, X_valid, y_valid)
+    if not abs(found - expected) <= 1e-3 * abs(expected) + 1e-3:
+        fail("the validation loss of the final model",
+             f"{expected:.4g}, the val_loss of epoch {epoch} (the best epoch Keras recorded)",
+             f"{found:.4g}", hint)
+    passed(f"the model holds the weights of epoch {epoch}, the best epoch Keras recorded")
+
+
+# ------------------------------------------------ compiled losses and metrics (chapters 3 and 6)
+
+
+def _by_hand(name, y, p):
+    """A loss or metric computed with NumPy: ``y`` the targets, ``p`` the outputs (1-D)."""
+    if name == "mse":
+        return float(np.mean((p - y) ** 2))
+    if name == "mae":
+        return float(np.mean(np.abs(p - y)))
+    if name == "binary_crossentropy":
+        clipped = np.clip(p, 1e-7, 1 - 1e-7)
+        return float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)))
+    if name == "binary_accuracy":
+        return float(np.mean((p > 0.5) == (y == 1)))
+    raise ValueError(f"no hand computation for {name!r}")
+
+
+_WHAT = {"mse": "the mean squared error", "mae": "the mean absolute error",
+         "binary_crossentropy": "binary cross-entropy", "binary_accuracy": "the binary accuracy"}
+
+
+def check_compiled(model, X, y, loss, metric, hint=None):
+    """Check what a compiled model with one output computes as its loss and as its only
+    metric (``"mse"``, ``"mae"``, ``"binary_crossentropy"`` on probabilities or
+    ``"binary_accuracy"`` at 0.5): ``model.evaluate`` on ``(X, y)`` is compared with both
+    computed by hand, so every spelling passes (a name, the function, the object;
+    ``"accuracy"``, which Keras maps to binary accuracy for one output ...)."""
+    if not model.get_compile_config():
+        fail("the model", "a compiled model", "a model that was never compiled",
+             hint="call model.compile(optimizer=..., loss=..., metrics=[...])")
+    X = np.asarray(X, np.float32)
+    y = np.asarray(y, np.float64).ravel()
+    try:
+        results = dict(model.evaluate(X, y, verbose=0, return_dict=True))
+    except Exception as error:  # noqa: BLE001  (a loss that cannot run gets a message)
+        fail("model.evaluate", "a loss and a metric", f"an error: {error}", hint)
+    p = np.asarray(model(X, training=False), dtype=np.float64).ravel()
+    want = _by_hand(loss, y, p)
+    found = plain_number(results.pop("loss"))
+    if not abs(found - want) <= 1e-3 * abs(want) + 1e-4:
+        fail("the loss", f"{_WHAT[loss]} of the model's outputs ({want:.4f})",
+             f"a loss of {found:.4f}", hint)
+    passed(f"the loss is {_WHAT[loss]}")
+    if len(results) != 1:
+        fail("the metrics", f"one metric, {_WHAT[metric]}", sorted(results), hint)
+    (name, value), = results.items()
+    want = _by_hand(metric, y, p)
+    if not abs(plain_number(value) - want) <= 1e-3 * abs(want) + 1e-5:
+        fail(f"the metric {name!r}", f"{_WHAT[metric]} ({want:.4f})",
+             f"{plain_number(value):.4f}", hint)
+    passed(f"the metric {name!r} is {_WHAT[metric]}")

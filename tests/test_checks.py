@@ -519,3 +519,206 @@ def test_conv_steps_reads_conv_settings():
                     "activation": "linear"}),
     ]
     assert [type(layer).__name__ for layer in layers] == ["Conv2D", "Conv2D"]
+
+
+# ---------------------------------------------------------------- Part I: spellings of a network
+
+
+layers = keras.layers
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        lambda: [layers.Dense(8, activation="relu")],
+        lambda: [layers.Dense(8), layers.ReLU()],
+        lambda: [layers.Dense(8), layers.Activation("relu")],
+        lambda: [layers.Dense(8), layers.Activation(keras.activations.relu)],
+    ],
+    ids=["argument", "ReLU layer", "Activation layer", "Activation function"],
+)
+def test_dense_stack_accepts_every_spelling_of_an_activation(hidden, capsys):
+    model = dense_model(*hidden(), layers.Dense(1), layers.Activation("sigmoid"),
+                        input_shape=(4,))
+    check_dense_stack(model, [(8, "relu"), (1, "sigmoid")], input_shape=(4,))
+    assert_passed(capsys)
+
+
+def test_dense_stack_refuses_a_clipped_relu():
+    model = dense_model(layers.Dense(8), layers.ReLU(max_value=6.0), layers.Dense(1),
+                        input_shape=(4,))
+    with pytest.raises(CheckFailed, match="activation of layer 0"):
+        check_dense_stack(model, [(8, "relu"), (1, "linear")], input_shape=(4,))
+
+
+@pytest.mark.parametrize("found", [(3, 1), [3, 1], np.array([3, 1]), (np.int64(3), 1.0)])
+def test_check_sizes_accepts_the_numbers_in_any_container(found, capsys):
+    checks.check_sizes("kernel_shape", found, (3, 1))
+    assert_passed(capsys)
+
+
+@pytest.mark.parametrize(
+    "found",
+    [lambda: np.zeros((3, 1)), lambda: __import__("tensorflow").TensorShape((3, 1)),
+     lambda: "3, 1", lambda: 3, lambda: (1, 3)],
+    ids=["an array of that shape", "TensorShape", "string", "number", "transposed"],
+)
+def test_check_sizes_refuses_other_things(found):
+    with pytest.raises(CheckFailed, match="kernel_shape"):
+        checks.check_sizes("kernel_shape", found(), (3, 1))
+
+
+def test_check_shape_reads_a_1d_integer_array_as_the_sizes(capsys):
+    check_shape("the output shape", np.array([32, 10]), (32, 10))
+    assert_passed(capsys)
+
+
+def batch_norm_network(first, use_bias=False):
+    normalizer = layers.Normalization()
+    normalizer.adapt(np.random.default_rng(0).uniform(size=(200, 5)).astype("float32"))
+    start = {"Normalization": [normalizer], "BatchNormalization": [layers.BatchNormalization()],
+             None: []}[first]
+    return dense_model(*start, layers.Dense(8, use_bias=use_bias), layers.BatchNormalization(),
+                       layers.ReLU(), layers.Dropout(0.2), layers.Dense(1), input_shape=(5,))
+
+
+def test_dense_steps_read_a_network_the_same_whatever_its_spelling():
+    steps = checks.dense_steps(batch_norm_network("Normalization"))
+    assert [name for name, _ in steps] == ["Normalization", "Dense", "BatchNormalization",
+                                           "Activation", "Dropout", "Dense"]
+    assert steps[1][1] == {"units": 8, "activation": "linear", "use_bias": False}
+    assert steps[3][1] == {"activation": "relu"}
+
+
+def test_check_steps_compares_only_the_settings_given(capsys):
+    expected = [("BatchNormalization", {}), ("Dense", {"units": 8, "activation": "linear"}),
+                ("BatchNormalization", {}), ("Activation", {"activation": "relu"}),
+                ("Dropout", {"rate": 0.2}), ("Dense", {"units": 1, "use_bias": True})]
+    checks.check_steps(batch_norm_network("BatchNormalization"), expected)
+    assert_passed(capsys)
+    with pytest.raises(CheckFailed, match="the layers"):
+        checks.check_steps(batch_norm_network(None), expected)
+    expected[4] = ("Dropout", {"rate": 0.5})
+    with pytest.raises(CheckFailed, match="the rate of step 5"):
+        checks.check_steps(batch_norm_network("BatchNormalization"), expected)
+
+
+@pytest.mark.parametrize("first", ["Normalization", "BatchNormalization", None])
+def test_forward_by_hand_computes_what_keras_computes(first, capsys):
+    model = batch_norm_network(first, use_bias=True)
+    x = np.random.default_rng(1).uniform(size=(6, 5)).astype("float32")
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, x[:, :1], epochs=2, verbose=0)  # moving averages away from 0 and 1
+    assert np.allclose(checks.forward_by_hand(model, x), model(x, training=False), atol=1e-5)
+    checks.check_forward(model, x)
+    assert_passed(capsys)
+
+
+def test_a_rebuilt_normalization_layer_computes_once_prepared():
+    model = batch_norm_network("Normalization")
+    rebuilt = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
+    rebuilt.set_weights(model.get_weights())
+    x = np.random.default_rng(2).uniform(size=(4, 5)).astype("float32")
+    checks.prepare_model(rebuilt)
+    assert np.allclose(rebuilt(x), model(x), atol=1e-6)
+
+
+def test_check_standardizes(capsys):
+    X = np.random.default_rng(3).uniform(size=(300, 4)).astype("float32")
+    layer = layers.Normalization()
+    layer.adapt(X)
+    checks.check_standardizes("the first layer", layer, X)
+    assert_passed(capsys)
+    with pytest.raises(CheckFailed, match="mean 0 and standard deviation 1"):
+        checks.check_standardizes("the first layer", layers.Normalization(mean=0, variance=1),
+                                  X)
+
+
+# ---------------------------------------------------------------- Part I: early stopping
+
+
+@pytest.mark.parametrize(
+    "values, min_delta, epoch",
+    [([5.0, 4.0, 3.0], 0.0, 3), ([5.0, 4.97, 4.96, 4.9, 4.94], 0.05, 4),
+     ([5.0, 4.97, 4.96], 0.05, 1), ([3.0, 2.0, 2.0], 0.0, 2), ([5.0, 4.9, 4.89], -0.05, 2)],
+)
+def test_restored_epoch_follows_keras_rule(values, min_delta, epoch):
+    assert checks.restored_epoch(values, min_delta) == epoch
+
+
+def l2_model():
+    penalty = keras.regularizers.L2(0.01)
+    return dense_model(layers.Dense(16, activation="relu", kernel_regularizer=penalty),
+                       layers.Dense(1, kernel_regularizer=penalty), input_shape=(4,))
+
+
+def test_restored_epoch_and_weights_agree_with_keras_with_a_penalty(capsys):
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(200, 4)).astype("float32")
+    y = X @ np.array([1.0, -2.0, 3.0, 0.5]) + rng.normal(0, 0.3, 200)
+    model = l2_model()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    stopper = keras.callbacks.EarlyStopping(min_delta=0.05, patience=5,
+                                            restore_best_weights=True)
+    history = model.fit(X, y, validation_data=(X[:100], y[:100]), epochs=300, batch_size=20,
+                        callbacks=[stopper], verbose=0)
+    assert checks.restored_epoch(history.history["val_loss"], stopper.min_delta) \
+        == stopper.best_epoch + 1
+    loss = model.evaluate(X[:100], y[:100], verbose=0)
+    assert abs(checks.mse_with_penalties(model, X[:100], y[:100]) - loss) < 1e-3 * loss
+    checks.check_restored_weights(model, history, stopper, X[:100], y[:100])
+    assert_passed(capsys)
+    model.fit(X, y, epochs=3, verbose=0)  # trained on: no longer the restored weights
+    with pytest.raises(CheckFailed, match="the validation loss of the final model"):
+        checks.check_restored_weights(model, history, stopper, X[:100], y[:100])
+
+
+# ---------------------------------------------------------------- Part I: compiled models
+
+
+def classifier():
+    return dense_model(layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid"),
+                       input_shape=(2,))
+
+
+@pytest.mark.parametrize(
+    "loss, metric",
+    [("binary_crossentropy", "binary_accuracy"), ("binary_crossentropy", "accuracy"),
+     (keras.losses.binary_crossentropy, "acc"),
+     (keras.losses.BinaryCrossentropy(), keras.metrics.BinaryAccuracy())],
+)
+def test_check_compiled_accepts_every_spelling(loss, metric, capsys):
+    model = classifier()
+    model.compile(optimizer="adam", loss=loss, metrics=[metric])
+    rng = np.random.default_rng(5)
+    checks.check_compiled(model, rng.normal(size=(100, 2)), rng.integers(0, 2, 100),
+                          loss="binary_crossentropy", metric="binary_accuracy")
+    assert "binary accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "loss, metrics, message",
+    [("mse", ["binary_accuracy"], "the loss"),
+     (keras.losses.BinaryFocalCrossentropy(), ["accuracy"], "the loss"),
+     ("binary_crossentropy", ["categorical_accuracy"], "the metric"),
+     ("binary_crossentropy", ["accuracy", "mse"], "the metrics")],
+)
+def test_check_compiled_refuses_another_computation(loss, metrics, message):
+    model = classifier()
+    model.compile(optimizer="adam", loss=loss, metrics=metrics)
+    rng = np.random.default_rng(6)
+    with pytest.raises(CheckFailed, match=message):
+        checks.check_compiled(model, rng.normal(size=(100, 2)), rng.integers(0, 2, 100),
+                              loss="binary_crossentropy", metric="binary_accuracy")
+
+
+def test_check_compiled_for_a_regression(capsys):
+    model = dense_model(layers.Dense(1), input_shape=(3,))
+    model.compile(optimizer="sgd", loss=keras.losses.mean_squared_error,
+                  metrics=[keras.metrics.MeanAbsoluteError()])
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(50, 3)), rng.normal(5.0, 1.0, 50)
+    checks.check_compiled(model, X, y, loss="mse", metric="mae")
+    assert_passed(capsys)
+    with pytest.raises(CheckFailed, match="the loss"):
+        checks.check_compiled(model, X, y, loss="mae", metric="mae")
