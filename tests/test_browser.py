@@ -65,9 +65,9 @@ def browser():
 class Visit:
     """A page opened in a fresh context that records every problem a reader would meet."""
 
-    def __init__(self, browser, base_url, path):
+    def __init__(self, browser, base_url, path, **context):
         self.problems = []
-        self.context = browser.new_context()
+        self.context = browser.new_context(**context)
         self.context.route("**/*", self._only_localhost(base_url))
         self.page = self.context.new_page()
         self.page.on("pageerror", self._script_error)
@@ -105,8 +105,8 @@ class Visit:
 def visit(browser, base_url):
     opened = []
 
-    def open_page(path):
-        opened.append(Visit(browser, base_url, path))
+    def open_page(path, **context):
+        opened.append(Visit(browser, base_url, path, **context))
         return opened[-1]
 
     yield open_page
@@ -137,18 +137,89 @@ def test_some_pages_have_math():
     assert _pages_with_math(), "chapter 1 has formulas: the math test would check nothing"
 
 
-@pytest.mark.parametrize("path", _pages_with_math())
-def test_math_renders(visit, path):
-    page = visit(path).page
-    math = page.locator("span.math, div.math").count()
+# What MathJax made of each formula: its own error nodes, undefined macros (drawn in red by
+# its "noundefined" package), TeX left as text because the Markdown did not see a formula,
+# and formulas wider than the space they are given.
+_MATH_PROBLEMS = """() => {
+  const problems = [];
+  for (const item of MathJax.startup.document.math) {
+    item.root.walkTree(node => {
+      if (node.isKind('merror')) problems.push('MathJax error in: ' + item.math);
+      else if (node.attributes && node.attributes.getExplicit('mathcolor') === 'red')
+        problems.push('undefined macro in: ' + item.math);
+    });
+  }
+  for (const el of document.querySelectorAll('mjx-merror, [data-mjx-error]'))
+    problems.push('error node: ' + (el.getAttribute('data-mjx-error') || el.textContent));
+  const text = document.querySelector('article').cloneNode(true);
+  text.querySelectorAll('pre, code, mjx-container, script, style, .highlight')
+    .forEach(el => el.remove());
+  for (const tex of new Set(text.textContent.match(/\\\\[A-Za-z]+|\\$\\$/g) || []))
+    problems.push('TeX shown as text: ' + tex);
+  return problems;
+}"""
+
+_MATH_WIDTHS = """() => [...MathJax.startup.document.math].map(item => {
+  const container = item.typesetRoot, math = container.querySelector('mjx-math') || container;
+  const r = math.getBoundingClientRect(), column = container.closest('article')
+    .getBoundingClientRect();
+  let scroller = container;
+  while (scroller && !['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX))
+    scroller = scroller.parentElement;
+  return {tex: item.math.trim().slice(0, 80), display: item.display, width: r.width,
+          room: Math.min(container.clientWidth || column.width, column.width),
+          right: r.right, columnRight: column.right, viewport: innerWidth,
+          scrollerRight: scroller ? scroller.getBoundingClientRect().right : null};
+})"""
+
+
+def _typeset(page):
     page.wait_for_function(
         "window.MathJax && MathJax.startup && MathJax.startup.promise"
         " && document.querySelectorAll('mjx-container').length > 0",
         timeout=20_000,
     )
     page.evaluate("MathJax.startup.promise")
+
+
+# Known defects, to be fixed in the chapters (then these marks fail and must go): chapter 8
+# has a formula broken by a line that starts with "+ " (read as a list item) and a display
+# formula 877 px wide in a 757 px column; chapter 2 has three inline formulas wider than a
+# phone (434-577 px), which cannot wrap.
+_KNOWN_BAD_MATH = {"chapters/08_convolution_relu.html"}
+_KNOWN_BAD_ON_PHONES = {"chapters/02_deep_networks.html"}
+
+
+def _math_params(known_bad):
+    mark = pytest.mark.xfail(strict=True, reason="a known defect of the chapter, see above")
+    return [pytest.param(p, marks=mark) if p in known_bad else p for p in _pages_with_math()]
+
+
+@pytest.mark.parametrize("path", _math_params(_KNOWN_BAD_MATH))
+def test_math_renders(visit, path):
+    """At desktop width every formula renders without a MathJax error and fits its column."""
+    page = visit(path, **DESKTOP).page
+    math = page.locator("span.math, div.math").count()
+    _typeset(page)
     assert page.locator("mjx-container").count() >= math
-    assert page.locator("mjx-merror, [data-mjx-error]").count() == 0
+    problems = page.evaluate(_MATH_PROBLEMS)
+    for eq in page.evaluate(_MATH_WIDTHS):
+        if eq["width"] > eq["room"] + 1 or eq["right"] > eq["columnRight"] + 1:
+            problems.append(f"{eq['width']:.0f} px wide in {eq['room']:.0f} px: {eq['tex']}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", _math_params(_KNOWN_BAD_ON_PHONES))
+def test_math_stays_on_a_phone_screen(visit, path):
+    """At 390 px a formula wider than the screen scrolls inside its own box: it never runs off
+    the page."""
+    page = visit(path, **PHONE).page
+    _typeset(page)
+    off = [f"{eq['tex']} (right edge at {eq['right']:.0f} px)"
+           for eq in page.evaluate(_MATH_WIDTHS)
+           if eq["right"] > eq["viewport"] + 1
+           and (eq["scrollerRight"] is None or eq["scrollerRight"] > eq["viewport"] + 1)]
+    assert not off, "formulas running off a 390 px screen:\n" + "\n".join(off)
 
 
 def test_search_finds_a_chapter_by_a_word_in_it(visit):
@@ -184,3 +255,120 @@ def test_next_and_previous_navigation(visit):
     page.locator("a.left-prev").click()
     page.wait_for_load_state("load")
     assert page.url.rstrip("/").endswith(("index.html", "127.0.0.1")) or pages[0] in page.url
+
+
+# The three screens of a reader: a phone (touch), a small tablet, a laptop.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 3}
+TABLET = {"viewport": {"width": 800, "height": 1000}}
+DESKTOP = {"viewport": {"width": 1366, "height": 768}}
+
+# Where the two sidebars are on screen, and how many of their links a reader can actually tap:
+# visible, inside the viewport, and the topmost element at their centre.
+_LAYOUT = """() => {
+  const vw = innerWidth, vh = innerHeight;
+  function box(selector) {
+    const el = document.querySelector(selector);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    const shown = el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+      && r.width > 0 && r.height > 0 && r.right > 0 && r.left < vw && r.bottom > 0 && r.top < vh;
+    return {left: r.left, right: r.right, width: r.width, shown};
+  }
+  function tappable(selector) {
+    return [...document.querySelectorAll(selector)].filter(a => {
+      const r = a.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= vw
+            && r.top >= 0 && r.bottom <= vh)) return false;
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return hit !== null && (hit === a || a.contains(hit));
+    }).map(a => a.getAttribute('href'));
+  }
+  return {
+    primary: box('.bd-sidebar-primary'), secondary: box('.bd-sidebar-secondary'),
+    article: box('.bd-article-container'),
+    chapterLinks: tappable('.bd-sidebar-primary nav.bd-docs-nav a.reference'),
+    tocLinks: tappable('.bd-sidebar-secondary nav.page-toc a'),
+  };
+}"""
+
+
+def _layout(page):
+    return page.evaluate(_LAYOUT)
+
+
+def _until(page, condition, what):
+    """Wait (up to 5 s: sidebars slide in) until ``condition(layout)`` holds; the layout."""
+    for _ in range(50):
+        layout = _layout(page)
+        if condition(layout):
+            return layout
+        page.wait_for_timeout(100)
+    pytest.fail(f"{what}; measured: {layout}")
+
+
+def _the_button(page, kind):
+    """The one ☰ (kind "primary") or page-contents ("secondary") button a reader sees."""
+    buttons = page.locator(f"button.{kind}-toggle:visible")
+    assert buttons.count() == 1, f"{buttons.count()} visible {kind}-toggle buttons"
+    return buttons.first
+
+
+def _chapter_list_shown(layout):
+    side = layout["primary"]
+    return side["shown"] and side["left"] >= -1 and side["width"] >= 200 \
+        and len(layout["chapterLinks"]) >= 5
+
+
+def _chapter_list_hidden(layout):
+    return not layout["primary"]["shown"] and not layout["chapterLinks"]
+
+
+def test_phone_menu_shows_the_chapter_list_and_its_links_navigate(visit):
+    v = visit("chapters/01_single_neuron.html", **PHONE)
+    page = v.page
+    _until(page, _chapter_list_hidden, "at 390 px the chapter list should start hidden")
+    _the_button(page, "primary").tap()
+    layout = _until(page, _chapter_list_shown, "a tap on ☰ should show the chapter list")
+    target = next((href for href in layout["chapterLinks"] if "02_deep_networks" in href), None)
+    assert target, f"chapter 2 is not among the tappable links: {layout['chapterLinks']}"
+    page.locator(f'.bd-sidebar-primary a.reference[href="{target}"]').tap()
+    page.wait_for_url("**/chapters/02_deep_networks.html", timeout=10_000)
+    assert not v.problems, "\n".join(v.problems)
+
+
+def test_desktop_menu_hides_and_shows_the_sidebar(visit):
+    v = visit("chapters/01_single_neuron.html", **DESKTOP)
+    page = v.page
+    shown = _until(page, _chapter_list_shown, "at 1366 px the chapter list should be shown")
+    assert shown["article"]["left"] >= shown["primary"]["right"] - 1, shown
+    _the_button(page, "primary").click()
+    hidden = _until(page, _chapter_list_hidden, "☰ should hide the sidebar")
+    assert hidden["article"]["width"] >= shown["article"]["width"] + 150, (
+        f"the page did not get the sidebar's room: {shown['article']} -> {hidden['article']}")
+    _the_button(page, "primary").click()
+    again = _until(page, _chapter_list_shown, "a second ☰ should bring the sidebar back")
+    assert abs(again["primary"]["width"] - shown["primary"]["width"]) <= 1, (shown, again)
+    assert not v.problems, "\n".join(v.problems)
+
+
+def test_page_contents_button_shows_the_sections_of_the_page(visit):
+    v = visit("chapters/01_single_neuron.html", **TABLET)
+    page = v.page
+    _until(page, lambda lay: not lay["secondary"]["shown"] and not lay["tocLinks"],
+           "at 800 px the page contents should start hidden")
+    _the_button(page, "secondary").click()
+    layout = _until(page, lambda lay: lay["secondary"]["shown"] and len(lay["tocLinks"]) >= 3
+                    and lay["secondary"]["width"] >= 200,
+                    "the page-contents button should show the sections of the page")
+    target = layout["tocLinks"][1]
+    assert target.startswith("#"), target
+    page.locator(f'.bd-sidebar-secondary nav.page-toc a[href="{target}"]').click()
+    page.wait_for_function(f"location.hash === {target!r}", timeout=5_000)
+    # The page scrolls smoothly: wait for the section's heading to reach the top half.
+    top = f"document.getElementById({target[1:]!r}).getBoundingClientRect().top"
+    page.wait_for_function(f"{top} >= 0 && {top} < innerHeight / 2", timeout=5_000)
+    page.mouse.click(100, 500)  # beside the drawer, the way a reader closes it
+    _until(page, lambda lay: not lay["secondary"]["shown"] and not lay["tocLinks"],
+           "a click beside the page contents should close them again")
+    assert not v.problems, "\n".join(v.problems)

@@ -176,3 +176,106 @@ def test_syllabus_lists_all_14_chapters_and_links_every_published_one():
     for entry in toc_entries():
         if entry.startswith(("chapters/", "exercises/")):
             assert f"({entry}.ipynb)" in text, f"the syllabus does not link {entry}"
+
+
+# What no executed output may show: log lines (Python logging, absl/TensorFlow, C++ glog,
+# Jupyter's own), Python warnings, tracebacks, TensorFlow's retracing notices. The build
+# merges stderr into the stream outputs, so only the published text shows them.
+NOISE = re.compile(
+    r"^\s*(DEBUG|INFO|WARNING|ERROR|CRITICAL|FATAL)\s*[:|]"          # logging, absl, traitlets
+    r"|^\s*\[\w+\]\s+(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b"         # [IPKernelApp] WARNING
+    r"|^\s*[IWEF]\d{4} \d\d:\d\d:\d\d"                              # glog: W0000 00:00:...
+    r"|^\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.,]\d+:? [IWEF] "         # TensorFlow's C++ lines
+    r"|\.py:\d+: \w*Warning\b|^\s*\w*Warning: "                    # the warnings module
+    r"|Traceback \(most recent call last\)"
+    r"|triggered tf\.function retracing",
+    flags=re.MULTILINE,
+)
+
+
+class _Outputs(HTMLParser):
+    """The text of every executed output of a page (``div.cell_output``), scripts left out,
+    and the classes of output blocks that are noise by kind (stderr, errors)."""
+
+    NOISY_KINDS = ("stderr", "traceback", "error")
+
+    def __init__(self):
+        super().__init__()
+        self.outputs, self.noisy_kinds = [], []
+        self._depth = 0      # div depth inside the current cell_output, 0 when outside
+        self._skip = 0       # inside <script> or <style>
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag != "div":
+            return
+        if self._depth:
+            self._depth += 1
+            if "output" in classes and set(classes) & set(self.NOISY_KINDS):
+                self.noisy_kinds.append(" ".join(classes))
+        elif "cell_output" in classes:
+            self._depth = 1
+            self.outputs.append([])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "div" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth and not self._skip:
+            self.outputs[-1].append(data)
+
+
+def _noise(text):
+    """The lines of ``text`` that are noise, in the order they appear."""
+    lines = text.splitlines()
+    found = []
+    for match in NOISE.finditer(text):
+        line = lines[text.count("\n", 0, match.start())]
+        if line not in found:
+            found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("sample", [
+    "WARNING:tensorflow:5 out of the last 7 calls to <function f> triggered tf.function "
+    "retracing. Tracing is expensive",
+    "WARNING:absl:You are saving your model as an HDF5 file",
+    "[IPKernelApp] WARNING | Kernel is running over TCP",
+    "W0000 00:00:1733 123 cpu_feature_guard.cc:142] This TensorFlow binary is optimized",
+    "2026-12-01 10:00:00.123456: I tensorflow/core/util/port.cc:153] oneDNN custom operations",
+    "/x/keras/src/trainers/data_adapters/py_dataset_adapter.py:121: UserWarning: Your",
+    "UserWarning: Do not pass an `input_shape`/`input_dim` argument to a layer.",
+    "Traceback (most recent call last):\n  File \"<stdin>\", line 1",
+    "INFO:root:loaded 2000 images",
+])
+def test_the_noise_finder_finds_noise(sample):
+    assert _noise("epoch 1: loss 0.5\n" + sample + "\nepoch 2: loss 0.4")
+
+
+@pytest.mark.parametrize("sample", [
+    "epoch  1: loss  45.2   val_loss  47.0",
+    "Total params: 449 (1.75 KB)",
+    "a warning sign: the validation loss rises",
+    "split 1: trained on 283 rows, validation MAE on 71 rows: 45.2",
+])
+def test_the_noise_finder_leaves_ordinary_output_alone(sample):
+    assert not _noise(sample)
+
+
+def test_no_executed_output_shows_warnings_logs_or_tracebacks():
+    problems, outputs = [], 0
+    for page in _toc_pages():
+        parsed = _Outputs()
+        parsed.feed(page.read_text(errors="replace"))
+        outputs += len(parsed.outputs)
+        name = page.relative_to(SITE)
+        problems += [f"{name}: an output of kind {kind!r}" for kind in parsed.noisy_kinds]
+        for output in parsed.outputs:
+            problems += [f"{name}: {line.strip()[:160]}" for line in _noise("".join(output))]
+    assert outputs >= 100, f"only {outputs} executed outputs found: is the parser still right?"
+    assert not problems, "\n".join(problems)
