@@ -17,8 +17,9 @@ NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
 }
-# Cell metadata worth keeping: display tags for the book, nbgrader's marks for exercises.
-CELL_METADATA = ("tags", "nbgrader")
+# Cell metadata worth keeping: display tags for the book, nbgrader's marks for exercises,
+# and MyST-NB's figure options (the alt text and captions of a cell's figures).
+CELL_METADATA = ("tags", "nbgrader", "mystnb")
 
 
 def source_notebooks():
