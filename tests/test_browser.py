@@ -182,20 +182,7 @@ def _typeset(page):
     page.evaluate("MathJax.startup.promise")
 
 
-# Known defects, to be fixed in the chapters (then these marks fail and must go): chapter 8
-# has a formula broken by a line that starts with "+ " (read as a list item) and a display
-# formula 877 px wide in a 757 px column; chapter 2 has three inline formulas wider than a
-# phone (434-577 px), which cannot wrap.
-_KNOWN_BAD_MATH = {"chapters/08_convolution_relu.html"}
-_KNOWN_BAD_ON_PHONES = {"chapters/02_deep_networks.html"}
-
-
-def _math_params(known_bad):
-    mark = pytest.mark.xfail(strict=True, reason="a known defect of the chapter, see above")
-    return [pytest.param(p, marks=mark) if p in known_bad else p for p in _pages_with_math()]
-
-
-@pytest.mark.parametrize("path", _math_params(_KNOWN_BAD_MATH))
+@pytest.mark.parametrize("path", _pages_with_math())
 def test_math_renders(visit, path):
     """At desktop width every formula renders without a MathJax error and fits its column."""
     page = visit(path, **DESKTOP).page
@@ -209,7 +196,7 @@ def test_math_renders(visit, path):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", _math_params(_KNOWN_BAD_ON_PHONES))
+@pytest.mark.parametrize("path", _pages_with_math())
 def test_math_stays_on_a_phone_screen(visit, path):
     """At 390 px a formula wider than the screen scrolls inside its own box: it never runs off
     the page."""
