@@ -684,7 +684,7 @@ def classifier():
 @pytest.mark.parametrize(
     "loss, metric",
     [("binary_crossentropy", "binary_accuracy"), ("binary_crossentropy", "accuracy"),
-     (keras.losses.binary_crossentropy, "acc"),
+     ("binary_crossentropy", "acc"),
      (keras.losses.BinaryCrossentropy(), keras.metrics.BinaryAccuracy())],
 )
 def test_check_compiled_accepts_every_spelling(loss, metric, capsys):
@@ -714,7 +714,7 @@ def test_check_compiled_refuses_another_computation(loss, metrics, message):
 
 def test_check_compiled_for_a_regression(capsys):
     model = dense_model(layers.Dense(1), input_shape=(3,))
-    model.compile(optimizer="sgd", loss=keras.losses.mean_squared_error,
+    model.compile(optimizer="sgd", loss="mean_squared_error",
                   metrics=[keras.metrics.MeanAbsoluteError()])
     rng = np.random.default_rng(7)
     X, y = rng.normal(size=(50, 3)), rng.normal(5.0, 1.0, 50)
@@ -722,3 +722,11 @@ def test_check_compiled_for_a_regression(capsys):
     assert_passed(capsys)
     with pytest.raises(CheckFailed, match="the loss"):
         checks.check_compiled(model, X, y, loss="mae", metric="mae")
+
+
+def test_check_compiled_refuses_functions_the_grader_cannot_receive():
+    model = dense_model(layers.Dense(1), input_shape=(3,))
+    model.compile(optimizer="sgd", loss=keras.losses.mean_squared_error,
+                  metrics=[keras.metrics.mean_absolute_error])
+    with pytest.raises(CheckFailed, match="mean_squared_error"):
+        checks.check_compiled(model, np.zeros((4, 3)), np.zeros(4), loss="mse", metric="mae")
