@@ -137,9 +137,8 @@ def visible_checks(course, name, student):
             for grade_id, part in notebook["parts"].items()}
 
 
-def test_every_part_two_assignment_has_alternative_answers():
-    part_two = [name for name in assignments() if int(name.removeprefix("ex")) >= 7]
-    assert sorted(set(part_two) - set(ALTERNATIVES)) == [], "add tests/alternative_answers/"
+def test_every_assignment_has_alternative_answers():
+    assert sorted(set(assignments()) - set(ALTERNATIVES)) == [], "add tests/alternative_answers/"
 
 
 @pytest.mark.parametrize(("name", "student"), ALTERNATIVE_STUDENTS)
@@ -155,9 +154,7 @@ def test_the_reference_passes_every_visible_check(graded, name):
     assert visible and all(visible.values()), visible
 
 
-# Part I's wrong answers still pass some visible checks that their hidden tests fail: the
-# issue on Part I's second edition makes those checks agree and adds its alternatives.
-@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+@pytest.mark.parametrize("name", assignments())
 def test_visible_checks_agree_with_the_grade_of_wrong_answers(graded, name):
     got, maximum = scores(graded, name, "wrong"), max_scores(graded, name)
     for part, passed in visible_checks(graded, name, "wrong").items():
