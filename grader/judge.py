@@ -26,6 +26,7 @@ import ast
 import base64
 import builtins
 import contextlib
+import inspect
 import io
 import json
 import os
@@ -39,6 +40,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 from grader.codec import Opaque, decode, encode
 
 _FORBIDDEN_CLASSES = {"Lambda", "TFOpLambda", "function"}
+_NOT_LOSSES = {"get", "serialize", "deserialize"}  # functions of keras.losses, not losses
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,80}")
 
@@ -118,10 +120,33 @@ def decode_untrusted(data, remote=None):
         return Opaque(f"unreadable data ({type(error).__name__})")
 
 
+def _keras_loss_or_metric(config):
+    """Whether ``config`` names one of Keras' own loss or metric functions. Keras writes a
+    loss or metric given as a function (``loss=keras.losses.binary_crossentropy``) as
+    ``{"module": "builtins", "class_name": "function", "config": "<name>"}`` and finds it
+    again by name; only names of ``keras.losses`` and ``keras.metrics`` functions pass."""
+    import keras
+
+    name = config.get("config")
+    kind = (config.get("module"), config.get("class_name"), config.get("registered_name"))
+    if kind != ("builtins", "function", "function") or not isinstance(name, str):
+        return False
+    if name in _NOT_LOSSES or not name.isidentifier():
+        return False
+    for namespace in (keras.losses, keras.metrics):
+        function = getattr(namespace, name, None)
+        if (inspect.isfunction(function)
+                and str(getattr(function, "__module__", "")).startswith("keras.")):
+            return True
+    return False
+
+
 def check_keras_config(config):
     """Refuse configurations that could run code when deserialized (only Keras' own
-    classes, no Lambda layers, no custom registered objects)."""
+    classes and loss or metric functions, no Lambda layers, no custom registered objects)."""
     if isinstance(config, dict):
+        if _keras_loss_or_metric(config):
+            return
         module = config.get("module")
         if module is not None and not (module == "keras" or str(module).startswith("keras.")):
             raise ValueError(f"refusing a Keras object from module {module!r}")

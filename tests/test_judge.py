@@ -117,3 +117,58 @@ def test_a_student_function_returns_data_only():
     outcome = judge_with(kernel).test(
         "assert linear_unit(1, 2, 3) == [1.0, 2.0]", 2)
     assert outcome["points"] == 2.0, outcome
+
+
+# --- Keras configurations: what a student's model may carry into the judge -----------------
+
+def _compiled_config(loss, metrics):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation="sigmoid")],
+                             name="tiny")
+    model.compile(optimizer="adam", loss=loss, metrics=metrics)
+    return model, keras.saving.serialize_keras_object(model)
+
+
+def test_losses_and_metrics_given_as_keras_functions_rebuild_and_compute_the_same():
+    import keras
+
+    from grader.codec import encode as encode_value
+    from grader.judge import rebuild
+
+    model, _ = _compiled_config(keras.losses.binary_crossentropy, [keras.metrics.binary_accuracy])
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    copy = rebuild(encode_value(model))
+    assert copy.loss is keras.losses.binary_crossentropy
+    np.testing.assert_allclose(copy.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0),
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["eval", "exec", "open", "__import__", "get", "deserialize",
+                                  "serialize", "Loss", "os.system", "binary_crossentropy.x"])
+def test_a_function_that_is_not_a_keras_loss_or_metric_is_refused(name):
+    from grader.judge import check_keras_config
+
+    _, config = _compiled_config("binary_crossentropy", ["binary_accuracy"])
+    config["compile_config"]["loss"] = {"module": "builtins", "class_name": "function",
+                                        "config": name, "registered_name": "function"}
+    with pytest.raises(ValueError, match="refusing"):
+        check_keras_config(config)
+
+
+@pytest.mark.parametrize("forged", [
+    {"module": "os", "class_name": "system", "config": {}},
+    {"module": "keras.layers", "class_name": "Lambda", "config": {}},
+    {"module": "builtins", "class_name": "function", "config": ["binary_crossentropy"],
+     "registered_name": "function"},
+    {"module": "builtins", "class_name": "function", "config": "binary_crossentropy",
+     "registered_name": "student>binary_crossentropy"},
+])
+def test_forged_objects_in_a_config_are_refused(forged):
+    from grader.judge import check_keras_config
+
+    _, config = _compiled_config("binary_crossentropy", ["binary_accuracy"])
+    config["compile_config"]["metrics"] = [forged]
+    with pytest.raises(ValueError, match="refusing"):
+        check_keras_config(config)
