@@ -133,13 +133,40 @@ def call_and_write(function, in_path, out_path):
     with open(in_path) as file:
         request = json.load(file)
     try:
-        args = decode(request["args"])
-        kwargs = decode(request["kwargs"])
+        args = decode(request["args"], _call_argument)
+        kwargs = decode(request["kwargs"], _call_argument)
         result = {"ok": encode(function(*args, **kwargs))}
     except BaseException as error:  # noqa: B036  (the judge reports what the call raised)
         result = {"raised": type(error).__name__}
     with open(out_path, "w") as file:
         json.dump(result, file)
+
+
+def _call_argument(data):
+    """A call argument without a data form, in the kernel: the Keras objects the judge sends
+    (a fixed model, say) are rebuilt; no function can be called back."""
+    return Opaque("a function") if data["t"] == "function" else rebuild_keras(data)
+
+
+def rebuild_keras(data):
+    """The Keras object (model, layer, optimizer, loss, history, early stopping) that
+    :func:`encode` described. It trusts ``data``: the judge checks what a kernel sent first
+    (``grader.judge.rebuild``); a kernel rebuilds only what the judge sends it."""
+    import keras
+
+    if data["t"] == "history":
+        history = keras.callbacks.History()
+        history.history, history.params = decode(data["history"]), decode(data["params"])
+        return history
+    if data["t"] == "early_stopping":
+        return keras.callbacks.EarlyStopping(**decode(data["settings"]))
+    value = keras.saving.deserialize_keras_object(data["config"], safe_mode=True)
+    if data["weights"]:
+        value.set_weights([decode({"t": "array", "npy": w}) for w in data["weights"]])
+    compile_config = data["config"].get("compile_config")
+    if data["kind"] == "model" and compile_config and not value.compiled:
+        value.compile_from_config(compile_config)
+    return value
 
 
 # --- decoding (judge side: exports and results; student side: call arguments) -------------

@@ -37,7 +37,7 @@ import traceback
 import numpy as np
 from IPython.core.inputtransformer2 import TransformerManager
 
-from grader.codec import Opaque, decode, encode
+from grader.codec import Opaque, decode, encode, rebuild_keras
 
 _FORBIDDEN_CLASSES = {"Lambda", "TFOpLambda", "function"}
 _NOT_LOSSES = {"get", "serialize", "deserialize"}  # functions of keras.losses, not losses
@@ -162,23 +162,11 @@ def check_keras_config(config):
 
 
 def rebuild(data):
-    """A Keras object (model, layer, optimizer, loss, history, early stopping) from data."""
-    import keras
-
-    if data["t"] == "history":
-        history = keras.callbacks.History()
-        history.history, history.params = decode(data["history"]), decode(data["params"])
-        return history
-    if data["t"] == "early_stopping":
-        return keras.callbacks.EarlyStopping(**decode(data["settings"]))
-    check_keras_config(data["config"])
-    value = keras.saving.deserialize_keras_object(data["config"], safe_mode=True)
-    if data["weights"]:
-        value.set_weights([decode({"t": "array", "npy": w}) for w in data["weights"]])
-    compile_config = data["config"].get("compile_config")
-    if data["kind"] == "model" and compile_config and not value.compiled:
-        value.compile_from_config(compile_config)
-    return value
+    """A Keras object (model, layer, optimizer, loss, history, early stopping) from data a
+    kernel sent, once its configuration passed :func:`check_keras_config`."""
+    if data["t"] == "keras":
+        check_keras_config(data["config"])
+    return rebuild_keras(data)
 
 
 def free_names(source):

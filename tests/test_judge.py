@@ -172,3 +172,25 @@ def test_forged_objects_in_a_config_are_refused(forged):
     config["compile_config"]["metrics"] = [forged]
     with pytest.raises(ValueError, match="refusing"):
         check_keras_config(config)
+
+
+def test_a_remote_call_receives_the_keras_model_the_judge_sends(tmp_path):
+    """The kernel side of a call: a Keras model among the arguments is rebuilt with its
+    weights, so a hidden test can call ``grad_cam(model, fresh_images)`` on a fixed model."""
+    import keras
+
+    from grader.codec import call_and_write, decode
+    from grader.codec import encode as encode_value
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)], name="fixed")
+    x = np.random.default_rng(1).normal(size=(4, 3)).astype("float32")
+    request = tmp_path / "in.json"
+    request.write_text(json.dumps({"args": encode_value((model, x)),
+                                   "kwargs": encode_value({"scale": 2.0})}))
+
+    def student(net, images, scale):
+        return scale * np.asarray(net(images, training=False))
+
+    call_and_write(student, request, tmp_path / "out.json")
+    result = json.loads((tmp_path / "out.json").read_text())
+    np.testing.assert_allclose(decode(result["ok"]), 2.0 * np.asarray(model(x)), rtol=1e-6)
