@@ -695,39 +695,15 @@ _WHAT = {"mse": "the mean squared error", "mae": "the mean absolute error",
          "binary_crossentropy": "binary cross-entropy", "binary_accuracy": "the binary accuracy"}
 
 
-def _python_functions(config):
-    """Names of the plain functions (``keras.losses.binary_crossentropy`` ...) in a compile
-    configuration: Keras serializes them as ``{"module": "builtins", "class_name":
-    "function", "config": name}``."""
-    if isinstance(config, dict):
-        if config.get("class_name") == "function" and config.get("module") == "builtins":
-            return [str(config.get("config"))]
-        return [name for value in config.values() for name in _python_functions(value)]
-    if isinstance(config, (list, tuple)):
-        return [name for value in config for name in _python_functions(value)]
-    return []
-
-
 def check_compiled(model, X, y, loss, metric, hint=None):
     """Check what a compiled model with one output computes as its loss and as its only
     metric (``"mse"``, ``"mae"``, ``"binary_crossentropy"`` on probabilities or
     ``"binary_accuracy"`` at 0.5): ``model.evaluate`` on ``(X, y)`` is compared with both
-    computed by hand, so every spelling passes (a name, an object; ``"accuracy"``, which
-    Keras maps to binary accuracy for one output ...). A plain function
-    (``keras.losses.binary_crossentropy``) computes the same, but a model compiled with one
-    cannot cross to the grader's judge today (its codec accepts Keras modules only), so it
-    is refused here with that reason rather than shown a tick the grade would not keep."""
-    compiled = model.get_compile_config()
-    if not compiled:
+    computed by hand, so every spelling passes (a name, the function, the object;
+    ``"accuracy"``, which Keras maps to binary accuracy for one output ...)."""
+    if not model.get_compile_config():
         fail("the model", "a compiled model", "a model that was never compiled",
              hint="call model.compile(optimizer=..., loss=..., metrics=[...])")
-    functions = _python_functions(compiled)
-    if functions:
-        fail("the loss and the metrics", "names or Keras objects",
-             f"the Python function(s) {functions}",
-             hint="the grading pipeline cannot receive a model compiled with functions yet:"
-                  f" pass the name instead ({', '.join(repr(f) for f in functions)}) or an"
-                  " object such as keras.losses.MeanSquaredError()")
     X = np.asarray(X, np.float32)
     y = np.asarray(y, np.float64).ravel()
     try:

@@ -684,7 +684,7 @@ def classifier():
 @pytest.mark.parametrize(
     "loss, metric",
     [("binary_crossentropy", "binary_accuracy"), ("binary_crossentropy", "accuracy"),
-     ("binary_crossentropy", "acc"),
+     (keras.losses.binary_crossentropy, "acc"),
      (keras.losses.BinaryCrossentropy(), keras.metrics.BinaryAccuracy())],
 )
 def test_check_compiled_accepts_every_spelling(loss, metric, capsys):
@@ -724,9 +724,9 @@ def test_check_compiled_for_a_regression(capsys):
         checks.check_compiled(model, X, y, loss="mae", metric="mae")
 
 
-def test_check_compiled_refuses_functions_the_grader_cannot_receive():
+
+def test_check_compiled_accepts_functions():
     model = dense_model(layers.Dense(1), input_shape=(3,))
     model.compile(optimizer="sgd", loss=keras.losses.mean_squared_error,
                   metrics=[keras.metrics.mean_absolute_error])
-    with pytest.raises(CheckFailed, match="mean_squared_error"):
-        checks.check_compiled(model, np.zeros((4, 3)), np.zeros(4), loss="mse", metric="mae")
+    checks.check_compiled(model, np.ones((4, 3)), np.arange(4.0), loss="mse", metric="mae")

@@ -32,7 +32,7 @@ ALTERNATIVES = [
         ),
     },
     {
-        # The loss and the metric by their long names, nesterov=False written out; the gradient
+        # The loss and the metric as functions, nesterov=False written out; the gradient
         # with a 0-d array for the bias; a list for the pair; integer arithmetic; smaller
         # batches and fewer epochs.
         "compile_model": (
@@ -40,8 +40,8 @@ ALTERNATIVES = [
             "model.compile(\n"
             "    optimizer=keras.optimizers.SGD(learning_rate=1e-3, momentum=0.9,\n"
             "                                   nesterov=False),\n"
-            "    loss='mean_squared_error',\n"
-            "    metrics=['mean_absolute_error'],\n"
+            "    loss=keras.losses.mean_squared_error,\n"
+            "    metrics=[keras.metrics.mean_absolute_error],\n"
             ")"
         ),
         "mse_gradient": (

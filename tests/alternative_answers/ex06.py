@@ -4,7 +4,7 @@ every visible check."""
 ALTERNATIVES = [
     {
         # A functional model with ReLU() and Activation("sigmoid") layers; np.where for the
-        # two cases of the loss; the loss by name and the metric "accuracy" (binary
+        # two cases of the loss; the loss as a function and the metric "accuracy" (binary
         # accuracy for one sigmoid output); one-hot rows as integers; float32 softmax.
         "build_model": (
             "inputs = keras.Input(shape=(2,))\n"
@@ -20,7 +20,7 @@ ALTERNATIVES = [
             "    return -np.mean(np.where(y_true == 1, np.log(p), np.log(1 - p)))"
         ),
         "compile_model": (
-            "model.compile(keras.optimizers.Adam(0.01), loss='binary_crossentropy',\n"
+            "model.compile(keras.optimizers.Adam(0.01), loss=keras.losses.binary_crossentropy,\n"
             "              metrics=['accuracy'])"
         ),
         "train_model": (
