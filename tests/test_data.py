@@ -885,3 +885,18 @@ def test_image_folder_errors(tmp_path):
 def test_save_image_folder_rejects_bad_input(tmp_path, images, labels, names):
     with pytest.raises(ValueError):
         data.save_image_folder(tmp_path, images, np.asarray(labels), names)
+
+
+def test_batches_cut_the_rows_into_shuffled_minibatches_a_new_order_every_epoch():
+    X = np.arange(10, dtype="float32")[:, None]
+    y = np.arange(10, dtype="float32")
+    pipeline = data.batches(X, y, batch_size=4, seed=3)
+    epochs = [[batch_y.numpy().tolist() for _, batch_y in pipeline] for _ in range(2)]
+    for epoch in epochs:
+        assert [len(b) for b in epoch] == [4, 4, 2]
+        assert sorted(v for b in epoch for v in b) == list(range(10))
+    assert epochs[0] != epochs[1], "a new order at every epoch"
+    for x_batch, y_batch in pipeline:  # every row keeps its target
+        assert np.array_equal(x_batch.numpy().ravel(), y_batch.numpy())
+    ordered = [b.numpy().tolist() for _, b in data.batches(X, y, batch_size=4, shuffle=False)]
+    assert ordered == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]

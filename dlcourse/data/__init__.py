@@ -17,6 +17,8 @@ Several families, all returning ``float32`` features (images in ``[0, 1]``, chan
   boxes and a choice of direction) and :func:`make_shapes` / :func:`load_shapes`
   (circles, squares, triangles), and :func:`make_objects` / :func:`load_objects` (ten
   classes of everyday objects in cluttered scenes, the source task of the pretrained base);
+- :func:`batches` turns the rows of a table into a ``tf.data`` pipeline of shuffled
+  minibatches, the fast way to ``fit`` small tables many times;
 - folders of image files, one sub-folder per class (your own photographs, or generated
   images saved with :func:`save_image_folder`): :func:`load_image_folder`, through
   ``keras.utils.image_dataset_from_directory``.
@@ -36,6 +38,7 @@ from dlcourse.data.photos import (
     make_filter_pairs,
     photo_crops,
 )
+from dlcourse.data.pipelines import batches
 from dlcourse.data.shapes import SHAPE_CLASSES, load_shapes, make_shapes
 from dlcourse.data.splits import SPLITS
 from dlcourse.data.synthetic import (
@@ -58,6 +61,7 @@ __all__ = [
     "TABLES",
     "VEHICLE_CLASSES",
     "Table",
+    "batches",
     "clutter_backgrounds",
     "load_digit_images",
     "load_faces",
