@@ -148,6 +148,15 @@ def _call_argument(data):
     return Opaque("a function") if data["t"] == "function" else rebuild_keras(data)
 
 
+def _finalize_states(layer):
+    """Let layers that read their weights only at load time (an adapted ``Normalization``:
+    its mean and variance) take the weights just set, in ``layer`` and all it contains."""
+    for inner in getattr(layer, "layers", []):
+        _finalize_states(inner)
+    if hasattr(layer, "finalize_state"):  # preprocessing layers have it, others not
+        layer.finalize_state()
+
+
 def rebuild_keras(data):
     """The Keras object (model, layer, optimizer, loss, history, early stopping) that
     :func:`encode` described. It trusts ``data``: the judge checks what a kernel sent first
@@ -163,6 +172,7 @@ def rebuild_keras(data):
     value = keras.saving.deserialize_keras_object(data["config"], safe_mode=True)
     if data["weights"]:
         value.set_weights([decode({"t": "array", "npy": w}) for w in data["weights"]])
+        _finalize_states(value)
     compile_config = data["config"].get("compile_config")
     if data["kind"] == "model" and compile_config and not value.compiled:
         value.compile_from_config(compile_config)

@@ -194,3 +194,19 @@ def test_a_remote_call_receives_the_keras_model_the_judge_sends(tmp_path):
     call_and_write(student, request, tmp_path / "out.json")
     result = json.loads((tmp_path / "out.json").read_text())
     np.testing.assert_allclose(decode(result["ok"]), 2.0 * np.asarray(model(x)), rtol=1e-6)
+
+
+def test_a_rebuilt_model_standardizes_with_its_adapted_normalization_statistics():
+    import keras
+
+    from grader.codec import encode as encode_value
+    from grader.judge import rebuild
+
+    x = np.random.default_rng(0).normal(5.0, 3.0, size=(50, 2)).astype("float32")
+    standardize = keras.layers.Normalization()
+    standardize.adapt(x)
+    inner = keras.Sequential([keras.Input(shape=(2,)), standardize], name="inner")
+    model = keras.Sequential([keras.Input(shape=(2,)), inner, keras.layers.Dense(1)],
+                             name="outer")
+    copy = rebuild(encode_value(model))
+    np.testing.assert_allclose(np.asarray(copy(x)), np.asarray(model(x)), atol=1e-5)
