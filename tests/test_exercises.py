@@ -7,8 +7,7 @@
 - plausible wrong answers get exactly the parts they earned;
 - alternative correct answers (other types, spellings, equivalent layers) get full marks;
 - the visible checks agree with the grade: where a student sees ✔, the hidden tests pass
-  (and, for the wrong answers of exercises that have alternatives, a part that earns
-  nothing also fails its visible check).
+  (a wrong answer's part that earns nothing also fails its visible check).
 """
 
 import filecmp
@@ -41,7 +40,7 @@ WRONG_ANSWERS = {
     for name in assignments()
     if (Path(__file__).parent / "wrong_answers" / f"{name}.py").exists()
 }
-# Alternative correct answers: tests/alternative_answers/<assignment>.py (Part II has them all).
+# Alternative correct answers: tests/alternative_answers/<assignment>.py (every assignment).
 ALTERNATIVES = {
     name: importlib.import_module(f"alternative_answers.{name}").ALTERNATIVES
     for name in assignments()
@@ -160,3 +159,10 @@ def test_visible_checks_agree_with_the_grade_of_wrong_answers(graded, name):
     for part, passed in visible_checks(graded, name, "wrong").items():
         if passed:  # a wrong answer that shows ✔ must not then lose the points
             assert got[part] == maximum[part], f"{part}: ✔ shown but {got[part]}/{maximum[part]}"
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_every_answer_cell_has_an_alternative_correct_answer(name):
+    covered = set().union(*ALTERNATIVES.get(name, [{}]))
+    missing = sorted(set(solution_sources(name)) - covered)
+    assert not missing, f"{name}: no alternative answer for {missing}"
