@@ -16,6 +16,7 @@ cluster down and checks that no process it started (nor their sandboxes) is left
 """
 
 import csv
+import importlib
 import json
 import os
 import shutil
@@ -244,7 +245,8 @@ def test_dask_grades_exactly_as_the_local_workers(classroom, cluster, certificat
                                                   tmp_path):
     template, local = classroom
     assert sorted(local[0]) == ["reference00", "reference03", "stub02", "wrong01"]
-    assert [local[0][s]["score"] for s in sorted(local[0])] == [8.0, 8.0, 0.0, 5.0]
+    wrong = float(sum(importlib.import_module(f"wrong_answers.{ASSIGNMENT}").EXPECTED.values()))
+    assert [local[0][s]["score"] for s in sorted(local[0])] == [8.0, 8.0, 0.0, wrong]
     course = copy_course(template, tmp_path / "course")
     result = grader(course, "--scheduler", str(cluster.scheduler_file), certs=certificates)
     assert result.returncode == 0, result.stderr
