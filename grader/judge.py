@@ -164,7 +164,7 @@ def check_keras_config(config):
 def rebuild(data):
     """A Keras object (model, layer, optimizer, loss, history, early stopping) from data a
     kernel sent, once its configuration passed :func:`check_keras_config`."""
-    if data["t"] == "keras":
+    if data["t"] not in ("history", "early_stopping"):  # those two carry plain data only
         check_keras_config(data["config"])
     return rebuild_keras(data)
 
