@@ -23,13 +23,17 @@ laid over images with the vehicles' boxes, and the pointing game
 (:func:`pointing_hits`): does a heatmap's peak fall inside the object's bounding box?
 """
 
-import hashlib
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from dlcourse.pretrained import (  # noqa: F401  (file_sha256: the tools' checksum, shared)
+    WeightsChecksumError,
+    file_sha256,
+    read_verified_archive,
+    write_archive,
+)
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_FILE = WEIGHTS_DIR / "vehicle_convnet.weights.npz"
@@ -37,10 +41,6 @@ MANIFEST_FILE = WEIGHTS_DIR / "vehicle_convnet.json"
 
 INPUT_SHAPE = (64, 64, 3)
 FILTERS = (16, 32, 64, 128)  # one convolution per block; pooling after all but the last
-
-
-class WeightsChecksumError(RuntimeError):
-    """The weights file is not the one the manifest describes."""
 
 
 def build_vehicle_convnet():
@@ -71,18 +71,10 @@ def load_vehicle_convnet():
 
 def vehicle_convnet_weights():
     """The shipped weights: a list of NumPy arrays in the order of ``get_weights()``."""
-    expected = manifest()["sha256"]
-    if not WEIGHTS_FILE.exists():
-        raise FileNotFoundError(f"the vehicle convnet's weights are missing: {WEIGHTS_FILE}")
-    found = file_sha256(WEIGHTS_FILE)
-    if found != expected:
-        raise WeightsChecksumError(
-            f"{WEIGHTS_FILE.name} has SHA-256 {found}, but {MANIFEST_FILE.name} expects "
-            f"{expected}: the file is damaged or was replaced. Reinstall the course library "
-            "or run `python tools/train_vehicle_convnet.py` to train it again."
-        )
-    with np.load(WEIGHTS_FILE, allow_pickle=False) as archive:
-        return [archive[name] for name in sorted(archive.files)]
+    arrays = read_verified_archive(
+        WEIGHTS_FILE, MANIFEST_FILE, "the vehicle convnet's weights",
+        "run `python tools/train_vehicle_convnet.py` to train it again")
+    return list(arrays.values())
 
 
 def manifest():
@@ -90,20 +82,9 @@ def manifest():
     return json.loads(MANIFEST_FILE.read_text())
 
 
-def file_sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def save_weights(path, arrays):
-    """Write ``arrays`` as an ``.npz`` whose bytes depend only on the arrays."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for i, array in enumerate(arrays):
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array, np.float32),
-                                      allow_pickle=False)
-            info = zipfile.ZipInfo(f"w_{i:02d}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue())
+    """Write ``arrays`` with :func:`dlcourse.pretrained.write_archive` (reproducible bytes)."""
+    write_archive(path, {f"w_{i:02d}": array for i, array in enumerate(arrays)})
 
 
 # --------------------------------------------------------------------------- the pointing game

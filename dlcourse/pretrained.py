@@ -147,32 +147,45 @@ def file_sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def save_weights(path, base, head):
-    """Write the arrays of ``base`` and ``head`` (lists) as an ``.npz`` file whose bytes depend
-    only on the arrays (fixed member dates), so that the same training gives the same file."""
+def write_archive(path, named_arrays):
+    """Write ``{member name: array}`` as an ``.npz`` whose bytes depend only on the arrays
+    (float32, fixed member dates), so that the same training gives the same file."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part, arrays in (("base", base), ("head", head)):
-            for i, array in enumerate(arrays):
-                buffer = io.BytesIO()
-                np.lib.format.write_array(buffer, np.ascontiguousarray(array, np.float32),
-                                          allow_pickle=False)
-                info = zipfile.ZipInfo(f"{part}_{i:02d}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, buffer.getvalue())
+        for name, array in named_arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array, np.float32),
+                                      allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
+
+
+def read_verified_archive(weights_file, manifest_file, what, remedy):
+    """``{member name: array}`` of an ``.npz`` whose SHA-256 is the one ``manifest_file``
+    records, members sorted by name; ``what`` and ``remedy`` word the errors."""
+    expected = json.loads(Path(manifest_file).read_text())["sha256"]
+    if not Path(weights_file).exists():
+        raise FileNotFoundError(f"{what} are missing: {weights_file}")
+    found = file_sha256(weights_file)
+    if found != expected:
+        raise WeightsChecksumError(
+            f"{Path(weights_file).name} has SHA-256 {found}, but {Path(manifest_file).name}"
+            f" expects {expected}: the file is damaged or was replaced. Reinstall the course"
+            f" library or {remedy}."
+        )
+    with np.load(weights_file, allow_pickle=False) as archive:
+        return {name: archive[name] for name in sorted(archive.files)}
+
+
+def save_weights(path, base, head):
+    """Write the arrays of ``base`` and ``head`` (lists) with :func:`write_archive`."""
+    write_archive(path, {f"{part}_{i:02d}": array for part, arrays in (("base", base),
+                                                                      ("head", head))
+                         for i, array in enumerate(arrays)})
 
 
 def _read_weights():
-    expected = manifest()["sha256"]
-    if not WEIGHTS_FILE.exists():
-        raise FileNotFoundError(f"the course's base weights are missing: {WEIGHTS_FILE}")
-    found = file_sha256(WEIGHTS_FILE)
-    if found != expected:
-        raise WeightsChecksumError(
-            f"{WEIGHTS_FILE.name} has SHA-256 {found}, but {MANIFEST_FILE.name} expects "
-            f"{expected}: the file is damaged or was replaced. Reinstall the course library "
-            "or run `make base` to pretrain the base again."
-        )
-    with np.load(WEIGHTS_FILE, allow_pickle=False) as archive:
-        names = sorted(archive.files)
-        return {part: [archive[n] for n in names if n.startswith(part + "_")]
-                for part in ("base", "head")}
+    arrays = read_verified_archive(WEIGHTS_FILE, MANIFEST_FILE, "the course's base weights",
+                                   "run `make base` to pretrain the base again")
+    return {part: [array for name, array in arrays.items() if name.startswith(part + "_")]
+            for part in ("base", "head")}
