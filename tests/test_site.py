@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+import yaml
 
 from conftest import ROOT, SITE, toc_entries
 
@@ -279,3 +280,204 @@ def test_no_executed_output_shows_warnings_logs_or_tracebacks():
             problems += [f"{name}: {line.strip()[:160]}" for line in _noise("".join(output))]
     assert outputs >= 100, f"only {outputs} executed outputs found: is the parser still right?"
     assert not problems, "\n".join(problems)
+
+
+# The chrome of the site: titles, numbers, times, credits, glossary, favicon, scripts.
+
+SITE_TITLE = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _text(fragment):
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    return _collapse(html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+def _h1(page):
+    """The page's heading (the theme's print header has a copy without a permalink)."""
+    (heading,) = [h for h in re.findall(r"<h1>(.*?)</h1>", page.read_text(), flags=re.S)
+                  if 'class="headerlink"' in h]
+    return _text(heading.split('<a class="headerlink"')[0])
+
+
+def _title(page):
+    return _text(re.search(r"<title>(.*?)</title>", page.read_text(), re.S)[1])
+
+
+def _numbered_pages():
+    """``(n, chapter page, exercise page)`` for every chapter of the course."""
+    for n in range(1, 15):
+        (chapter,) = (SITE / "chapters").glob(f"{n:02d}_*.html")
+        (exercise,) = (SITE / "exercises" / f"ex{n:02d}").glob("*.html")
+        yield n, chapter, exercise
+
+
+def _syllabus():
+    """``{n: (chapter minutes, exercise minutes)}`` as the syllabus of ``index.md`` gives them."""
+    rows = re.findall(r"^\| (\d+) \|.*\| (\d+) min \| (\d+) min \|$",
+                      (ROOT / "index.md").read_text(), flags=re.M)
+    return {int(n): (int(chapter), int(exercise)) for n, chapter, exercise in rows}
+
+
+def test_chapters_and_their_exercises_are_numbered_alike():
+    """Chapter N and Exercise N carry the number and the same subject in their heading, in
+    the browser's title and in the chapter list of the sidebar."""
+    home = (SITE / "index.html").read_text()
+    nav = home[home.index('bd-docs-nav'):]
+    sidebar = {unquote(href): _text(label) for href, label in re.findall(
+        r'<a class="reference internal" href="([^"#]+)">(.*?)</a>', nav[:nav.index("</nav>")],
+        flags=re.S)}
+    for n, chapter, exercise in _numbered_pages():
+        subject = _h1(exercise).removeprefix(f"Exercise {n}: ")
+        assert subject != _h1(exercise), f"{exercise.name}: {_h1(exercise)!r}"
+        assert _h1(chapter) == f"Chapter {n}: {subject}", chapter.name
+        for page in (chapter, exercise):
+            assert _title(page) == f"{_h1(page)} \u2014 {SITE_TITLE}", page.name
+            assert sidebar[page.relative_to(SITE).as_posix()] == _h1(page)
+
+
+def test_every_page_has_a_title_of_its_own():
+    titles = [_title(page) for page in _toc_pages()]
+    assert titles[0] == SITE_TITLE, "the home page's title should be the course's name, once"
+    assert len(set(titles)) == len(titles), sorted(t for t in titles if titles.count(t) > 1)
+
+
+def test_next_links_follow_the_table_of_contents():
+    """Each page's "next" button leads to the next page of the table of contents, from the
+    last exercise of a part to the first chapter of the next one too."""
+    pages = _toc_pages()
+    for page, following in zip(pages, pages[1:], strict=False):
+        href = re.search(r'<a class="right-next"\s+href="([^"]+)"', page.read_text())[1]
+        assert (page.parent / href).resolve() == following.resolve(), (
+            f"{page.relative_to(SITE)} leads to {href}, not {following.relative_to(SITE)}")
+
+
+# The exercise times of the syllabus, as index.md explains them: by number of graded parts.
+EXERCISE_MINUTES = {5: 45, 6: 60}
+
+
+def test_time_estimates_agree_everywhere():
+    """A chapter's page and the syllabus give the same time; an exercise's page (the note on
+    top, and the notebook where it states one) and the syllabus too."""
+    syllabus = _syllabus()
+    assert sorted(syllabus) == list(range(1, 15)), syllabus
+    for n, chapter, exercise in _numbered_pages():
+        chapter_minutes, exercise_minutes = syllabus[n]
+        stated = re.findall(r"Time:</strong> about (\d+) minutes", chapter.read_text())
+        assert stated == [str(chapter_minutes)], f"{chapter.name} says {stated} minutes"
+        stated = re.findall(r"Time:</strong> about (\d+) minutes", exercise.read_text())
+        assert stated and set(stated) == {str(exercise_minutes)}, (
+            f"{exercise.name} says {stated} minutes, the syllabus {exercise_minutes}")
+        (source,) = (ROOT / "exercises" / f"ex{n:02d}").glob("*.ipynb")
+        parts = sum(1 for cell in nbformat.read(source, as_version=4).cells
+                    if cell.metadata.get("nbgrader", {}).get("grade"))
+        assert exercise_minutes == EXERCISE_MINUTES.get(parts), f"exercise {n}: {parts} parts"
+
+
+def test_exercise_pages_say_how_to_open_and_hand_in_them():
+    for n, _, exercise in _numbered_pages():
+        text = exercise.read_text()
+        note = re.search(r'<div class="note exercise-how-to admonition">(.*?)</div>', text, re.S)
+        assert note, f"{exercise.name} has no note on how to work on it"
+        assert text.index(note[0]) < text.index('class="cell'), "the note comes first"
+        words = _text(note[1])
+        for way in ("In Colab", "On your computer", "download button", "JupyterHub",
+                    f"nbgrader fetch_assignment ex{n:02d}", "Submitting an exercise"):
+            assert way in words, f"{exercise.name}: {way!r} missing from {words!r}"
+        links = {(exercise.parent / href).resolve()
+                 for href in re.findall(r'href="([^"#]+)"', note[1])}
+        assert SITE / "guides" / "students.html" in links, links
+
+
+def test_chapter_and_part_references_point_to_what_exists():
+    """Every "chapter N" (or "chapters N to M") and "Part N" in the published text names a
+    chapter or part that the table of contents has."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    parts = {re.match(r"Part (\w+) ", part["caption"])[1]
+             for part in toc["parts"] if part["caption"].startswith("Part ")}
+    chapters = {int(entry[len("chapters/"):][:2]) for entry in toc_entries()
+                if entry.startswith("chapters/")}
+    assert parts == {"I", "II"} and chapters == set(range(1, 15))
+    problems = []
+    for page in _toc_pages():
+        text = _collapse(html.unescape("".join(_parse(page).text)))
+        for numbers in re.findall(r"\b[Cc]hapters? (\d+(?:(?:, | and | or | to |-)\d+)*)", text):
+            problems += [f"{page.name}: chapter {n}" for n in map(int, re.findall(r"\d+", numbers))
+                         if n not in chapters]
+        problems += [f"{page.name}: Part {p}" for p in re.findall(r"\bPart ([IVX]+)\b", text)
+                     if p not in parts]
+    assert not problems, "\n".join(problems)
+
+
+def test_about_page_credits_what_the_course_follows_and_states_its_licences():
+    about = _collapse(html.unescape("".join(_parse(SITE / "about.html").text)))
+    for credit in ("study notes", "Kaggle Learn", "Intro to Deep Learning", "Computer Vision",
+                   "François Chollet", "Deep Learning with Python", "Keras documentation",
+                   "keras.io", "nbgrader", "Jupyter Book", "scikit-image", "scikit-learn"):
+        assert credit in about, f"the About page does not credit {credit}"
+    readme = (ROOT / "README.md").read_text()
+    declared = re.search(r"^## License\n\n(.+?)\n", readme, flags=re.M | re.S)[1]
+    for licence in re.findall(r"MIT|CC BY \d\.\d|Apache \d\.\d|GPL", declared):
+        assert licence in about, f"README declares {licence}; the About page does not say so"
+    pyproject = re.search(r'^license = \{ text = "(.+)" \}', (ROOT / "pyproject.toml").read_text(),
+                          flags=re.M)[1]
+    assert pyproject in about
+    assert 'href="about.html"' in (SITE / "index.html").read_text(), "the home page links it"
+
+
+def test_glossary_is_sorted_a_to_z_with_a_jump_list():
+    page = (SITE / "glossary.html").read_text()
+    sections = re.findall(r'<section id="([a-z])">(.*?)</section>', page, flags=re.S)
+    assert len(sections) >= 15, "the glossary should have a section per initial letter"
+    first_terms = []
+    for letter, body in sections:
+        for entry in re.findall(r"((?:<dt[^>]*>.*?</dt>\s*)+)<dd>", body, flags=re.S):
+            term = _text(re.search(r"<dt[^>]*>(.*?)<a class=\"headerlink\"", entry, re.S)[1])
+            assert term[0].lower() == letter, f"{term!r} is filed under {letter.upper()}"
+            first_terms.append(term)
+    assert len(first_terms) >= 70, len(first_terms)
+    assert first_terms == sorted(first_terms, key=str.casefold), "not sorted A-Z"
+    jump = re.search(r"<p>Jump to a letter:(.*?)</p>", page, flags=re.S)[1]
+    assert re.findall(r'href="#glossary-([a-z])"', jump) == [letter for letter, _ in sections]
+
+
+def test_chinese_words_are_tagged_as_chinese():
+    """Every Chinese character of the glossary sits in an element with ``lang="zh"``, so
+    browsers draw it with a Chinese font and screen readers read it as Chinese."""
+    page = (SITE / "glossary.html").read_text()
+    article = page[page.index("<article"):page.index("</article>")]
+    tagged = re.findall(r'<span lang="zh">(.*?)</span>', article, flags=re.S)
+    assert len(tagged) >= 80, len(tagged)
+    assert all(CJK.search(word) for word in tagged)
+    untagged = CJK.findall(re.sub(r'<span lang="zh">.*?</span>', "", article, flags=re.S))
+    assert not untagged, f"Chinese outside lang=\"zh\": {''.join(untagged)[:80]}"
+
+
+def test_every_page_has_the_favicon_and_the_logo():
+    for page in _pages():
+        text = page.read_text()
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        logo = re.search(r'<img src="([^"]+)" class="logo__image', text)
+        assert icon and logo, f"{page.relative_to(SITE)}: favicon {bool(icon)}, logo {bool(logo)}"
+        for href in (icon[1], logo[1]):
+            assert (page.parent / href).resolve().is_file(), f"{page.name}: {href}"
+    svg = (SITE / "_static" / "logo.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and 'viewBox="0 0 64 64"' in svg
+
+
+def test_every_inline_script_appears_once_per_page():
+    """A script declaring a constant twice (sphinx-thebe's THEBE_JS_URL was) is an error."""
+    for page in _pages():
+        scripts = re.findall(r"<script>(.*?)</script>", page.read_text(), flags=re.S)
+        twice = {script[:80] for script in scripts if scripts.count(script) > 1}
+        assert not twice, f"{page.relative_to(SITE)} runs these twice: {twice}"
+
+
+def test_the_solutions_page_shows_self_learners_their_way():
+    """Unpublished (the instructors' default), the page says how a self-learner builds a copy
+    with the solutions, and links the guide that explains it."""
+    page = (SITE / "reference_solutions.html").read_text()
+    assert "not published" in page and "make book PUBLISH_SOLUTIONS=1" in _text(page)
+    assert 'href="guides/learners.html"' in page
+    guide = _text((SITE / "guides" / "learners.html").read_text())
+    assert "make book PUBLISH_SOLUTIONS=1" in guide
