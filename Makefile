@@ -54,12 +54,16 @@ test: setup book lint system
 
 # Debian packages the tests use, installed where missing and this user may install them:
 # Chromium (browser tests), bubblewrap (the grading sandbox), PostgreSQL (gradebook test),
-# OpenSSL (the certificates of the Dask cluster test).
+# OpenSSL (the certificates of the Dask cluster test), Noto CJK (the glossary's Chinese in the
+# browser tests). Each is "probe:package", the probe a command or a file the package installs.
 # Where one cannot be had, its tests say so: skipped with the reason, or graded unsandboxed.
-SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap pg_ctlcluster:postgresql openssl:openssl
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap pg_ctlcluster:postgresql openssl:openssl \
+	$(CJK_FONT):fonts-noto-cjk
 system:
-	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
-	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do probe=$${pair%%:*}; \
+	  { command -v $$probe || test -e $$probe; } >/dev/null || missing="$$missing $${pair##*:}"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
