@@ -10,6 +10,7 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import threading
 
 import pytest
@@ -17,10 +18,6 @@ import pytest
 from conftest import SITE, toc_entries
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
-
-# Known, harmless console errors of the Jupyter Book 1 theme stack (sphinx-thebe injects its
-# configuration twice; pydata-sphinx-theme warns about an unset theme mode).
-BENIGN = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
@@ -86,11 +83,10 @@ class Visit:
         return route
 
     def _script_error(self, error):
-        if not any(text in str(error) for text in BENIGN):
-            self.problems.append(f"script error: {error}")
+        self.problems.append(f"script error: {error}")
 
     def _console(self, message):
-        if message.type == "error" and not any(text in message.text for text in BENIGN):
+        if message.type == "error":
             self.problems.append(f"console error: {message.text}")
 
     def _response(self, response):
@@ -358,4 +354,93 @@ def test_page_contents_button_shows_the_sections_of_the_page(visit):
     page.mouse.click(100, 500)  # beside the drawer, the way a reader closes it
     _until(page, lambda lay: not lay["secondary"]["shown"] and not lay["tocLinks"],
            "a click beside the page contents should close them again")
+    assert not v.problems, "\n".join(v.problems)
+
+
+# What a reader can type a search into: the sidebar's field, the search page's own field.
+_SEARCH_FIELDS = """() => [...document.querySelectorAll(
+    'input[type=search], input[name=q], .search-button-field')]
+  .filter(el => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+                && el.getBoundingClientRect().width > 0)
+  .map(el => el.tagName.toLowerCase() + '.' + el.className)"""
+
+
+@pytest.mark.parametrize("screen", [PHONE, TABLET, DESKTOP], ids=["390", "800", "1366"])
+def test_one_search_field_at_most(visit, screen):
+    """A reader meets one search field, never two: the sidebar's on other pages, the search
+    page's own on the search page (where a second, in the sidebar, used to sit)."""
+    for path in ("search.html?q=neuron", "chapters/01_single_neuron.html"):
+        page = visit(path, **screen).page
+        fields = page.evaluate(_SEARCH_FIELDS)
+        assert len(fields) <= 1, f"{path}: {fields}"
+        searchable = fields or page.locator(".search-button__button:visible").count()
+        assert searchable, f"{path}: no way to search at this width"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_logo_and_favicon(visit, base_url, scheme):
+    v = visit("index.html", color_scheme=scheme, **DESKTOP)
+    page = v.page
+    logo = page.locator(".navbar-brand img.logo__image:visible")
+    assert logo.count() == 1, f"{logo.count()} logos shown in {scheme} mode"
+    box = logo.bounding_box()
+    assert logo.evaluate("img => img.naturalWidth") > 0 and box["width"] >= 32, box
+    assert page.locator(".logo__title:visible").inner_text() == "Deep Learning with Keras"
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    response = page.request.get(base_url + icon)
+    assert response.ok and response.headers["content-type"] == "image/svg+xml", icon
+    assert not v.problems, "\n".join(v.problems)
+
+
+def _chinese_font_families():
+    """The font families of this machine that cover Chinese (fontconfig's own list)."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                                text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {name for line in listed.splitlines() for name in line.split(",")}
+
+
+# Every Chinese character of the page, with the language of the element around it.
+_CHINESE_TEXT = """() => {
+  const found = [], walker = document.createTreeWalker(document.querySelector('article'),
+                                                       NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (/[\\u3400-\\u9fff]/.test(node.textContent))
+      found.push({text: node.textContent.trim(), lang: node.parentElement.closest('[lang]').lang});
+  }
+  return found;
+}"""
+
+
+def test_chinese_terms_are_drawn_with_a_chinese_font(visit):
+    """The glossary's Chinese terms are marked lang="zh" and drawn with a font that has their
+    glyphs (fontconfig lists it as covering Chinese), never as empty boxes: a font without
+    them draws them as its missing-glyph box, and Chromium then names that font."""
+    families = _chinese_font_families()
+    if not families:
+        pytest.skip("no Chinese font on this machine (make system installs fonts-noto-cjk)")
+    v = visit("glossary.html", **DESKTOP)
+    page = v.page
+    page.evaluate("document.fonts.ready")
+    chinese = page.evaluate(_CHINESE_TEXT)
+    assert len(chinese) >= 80, len(chinese)
+    assert all(item["lang"] == "zh" for item in chinese), [
+        item for item in chinese if item["lang"] != "zh"][:5]
+    cdp = v.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    spans = cdp.send("DOM.querySelectorAll", {"nodeId": root,
+                                             "selector": "article span[lang=zh]"})["nodeIds"]
+    assert len(spans) == len(chinese)
+    wrong = []
+    for node in spans:
+        text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+        for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            if font["familyName"] not in families:
+                wrong.append(f"{text}: {font['glyphCount']} glyphs in {font['familyName']}")
+    assert not wrong, "Chinese drawn with fonts that have no Chinese:\n" + "\n".join(wrong[:10])
     assert not v.problems, "\n".join(v.problems)
