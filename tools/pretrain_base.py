@@ -14,10 +14,7 @@ reached on the source task's validation split. It takes a few minutes on two CPU
 """
 
 import argparse
-import json
 import os
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -31,7 +28,7 @@ import dlcourse  # noqa: E402  (quiets TensorFlow before keras is imported)
 from dlcourse import pretrained  # noqa: E402
 from dlcourse.data import OBJECT_CLASSES, load_objects  # noqa: E402
 from dlcourse.data.objects import SPLIT_SIZES  # noqa: E402
-from dlcourse.quiet import onednn_enabled  # noqa: E402
+from tools.manifest import dumps, environment  # noqa: E402
 
 SEED = 0
 EPOCHS = 14
@@ -131,7 +128,6 @@ def fingerprint():
 
 def write(base, head, history, timing, difference, epochs, seed, output):
     import keras
-    import tensorflow as tf
 
     output.mkdir(parents=True, exist_ok=True)
     weights = output / pretrained.WEIGHTS_FILE.name
@@ -179,14 +175,7 @@ def write(base, head, history, timing, difference, epochs, seed, output):
             "load_average_at_start_and_end": timing[1],
             "command": COMMAND if epochs == EPOCHS and seed == SEED else
             f"{COMMAND} --epochs {epochs} --seed {seed}",
-            "environment": {
-                "python": platform.python_version(),
-                "keras": keras.__version__,
-                "tensorflow": tf.__version__,
-                "numpy": np.__version__,
-                "onednn": onednn_enabled(),
-                "cpu_cores": os.cpu_count(),
-            },
+            "environment": environment(),
         },
         "pretraining": {
             "train_accuracy": round(float(history["accuracy"][-1]), 4),
@@ -196,13 +185,6 @@ def write(base, head, history, timing, difference, epochs, seed, output):
     }
     (output / pretrained.MANIFEST_FILE.name).write_text(dumps(manifest))
     return manifest
-
-
-def dumps(manifest):
-    """The manifest as indented JSON, each list of numbers or strings on one line."""
-    text = json.dumps(manifest, indent=2)
-    return re.sub(r"\[\s+([^\[\]{}]*?)\s+\]",
-                  lambda match: "[" + re.sub(r",\s+", ", ", match.group(1)) + "]", text) + "\n"
 
 
 def main(argv=None):

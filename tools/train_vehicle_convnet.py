@@ -15,8 +15,6 @@ the validation and test splits. It takes a few minutes on two CPU cores.
 import argparse
 import json
 import os
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -29,7 +27,7 @@ import numpy as np  # noqa: E402
 import dlcourse  # noqa: E402  (quiets TensorFlow before keras is imported)
 from dlcourse import inside  # noqa: E402
 from dlcourse.data import load_vehicles, make_vehicles  # noqa: E402
-from dlcourse.quiet import onednn_enabled  # noqa: E402
+from tools.manifest import dumps, environment  # noqa: E402
 
 SEED = 0
 EPOCHS = 15
@@ -67,16 +65,7 @@ def accuracy(model, split):
     return float(np.mean((p > 0.5) == (labels == 1)))
 
 
-def dumps(manifest):
-    """The manifest as indented JSON, each list of numbers or strings on one line."""
-    text = json.dumps(manifest, indent=2)
-    return re.sub(r"\[\s+([^\[\]{}]*?)\s+\]",
-                  lambda match: "[" + re.sub(r",\s+", ", ", match.group(1)) + "]", text) + "\n"
-
-
 def write(model, history, timing, n_train, epochs, seed, output):
-    import keras
-    import tensorflow as tf
 
     output.mkdir(parents=True, exist_ok=True)
     weights = output / inside.WEIGHTS_FILE.name
@@ -105,14 +94,7 @@ def write(model, history, timing, n_train, epochs, seed, output):
             "load_average_at_start_and_end": timing[1],
             "command": COMMAND if epochs == EPOCHS and seed == SEED else
             f"{COMMAND} --epochs {epochs} --seed {seed}",
-            "environment": {
-                "python": platform.python_version(),
-                "keras": keras.__version__,
-                "tensorflow": tf.__version__,
-                "numpy": np.__version__,
-                "onednn": onednn_enabled(),
-                "cpu_cores": os.cpu_count(),
-            },
+            "environment": environment(),
         },
         "accuracy": {
             "train_last_epoch": round(float(history["binary_accuracy"][-1]), 4),
