@@ -381,7 +381,7 @@ def test_exercise_pages_say_how_to_open_and_hand_in_them():
         assert note, f"{exercise.name} has no note on how to work on it"
         assert text.index(note[0]) < text.index('class="cell'), "the note comes first"
         words = _text(note[1])
-        for way in ("In Colab", "On your computer", "download button", "JupyterHub",
+        for way in ("in Colab", "on your computer", "download button", "JupyterHub",
                     f"nbgrader fetch_assignment ex{n:02d}", "Submitting an exercise"):
             assert way in words, f"{exercise.name}: {way!r} missing from {words!r}"
         links = {(exercise.parent / href).resolve()

@@ -51,23 +51,14 @@ def exercise_note(number, minutes, chapter):
     note += nodes.title(text="Working on this exercise")
     note += _paragraph(_strong("Time:"), f" about {minutes} minutes, after ",
                        _doc_link(f"chapter {number}", chapter), ".")
-    ways = nodes.bullet_list()
-    for way in (
-        [_strong("In Colab:"), " the rocket button at the top of this page opens the notebook"
-         " there; its first cell installs the course library."],
-        [_strong("On your computer:"), " the download button at the top of this page gives"
-         " the ", _literal(".ipynb"), " file; open it with JupyterLab (",
-         _doc_link("Running the notebooks", "guides/learners"), ")."],
-        [_strong("On your course's JupyterHub:"), " nbgrader's Assignments tab or ",
-         _literal(f"nbgrader fetch_assignment ex{number:02d}"),
-         ", or the rocket button once your instructor has set the hub's address."],
-    ):
-        ways += nodes.list_item("", _paragraph(*way))
-    note += _paragraph("Open it in one of three ways:")
-    note += ways
-    note += _paragraph("Each answer has a check cell with hints. When every check passes, hand"
-                       " the notebook in as ", _doc_link("Submitting an exercise",
-                                                         "guides/students"), " explains.")
+    note += _paragraph(
+        _strong("Open it"), " in Colab (the rocket button above; the first cell installs the"
+        " course library), on your computer (the download button above gives the ",
+        _literal(".ipynb"), " file; see ", _doc_link("Running the notebooks", "guides/learners"),
+        ") or on your course's JupyterHub (nbgrader's Assignments tab, or ",
+        _literal(f"nbgrader fetch_assignment ex{number:02d}"), ").")
+    note += _paragraph(_strong("Hand it in"), " when every check cell passes, as ",
+                       _doc_link("Submitting an exercise", "guides/students"), " explains.")
     return note
 
 
