@@ -9,7 +9,8 @@ on stderr, clutter the pages and cost points in nbgrader; see :mod:`dlcourse.qui
 oneDNN on, and gives:
 
 - :mod:`dlcourse.data`: every data set of the course, offline and deterministic;
-- :mod:`dlcourse.plots`: learning curves, image grids, kernels and feature maps;
+- :mod:`dlcourse.plots`: learning curves, image grids, kernels and feature maps, shown
+  sharp in a notebook (:func:`dlcourse.plots.show_crisp_figures`);
 - :mod:`dlcourse.checks`: the friendly self-checks used by the exercises;
 - :mod:`dlcourse.pretrained`: the course's pretrained convolutional base;
 - :func:`seed`: one call that seeds Python, NumPy and Keras.
@@ -36,8 +37,17 @@ import_tensorflow()  # the lines TensorFlow prints while it loads cannot be hidd
 
 from dlcourse import checks, data, plots, pretrained  # noqa: E402
 
+# The website's code column holds 85 characters of its code font at desktop width
+# (tests/test_code_width.py measures it in Chromium). Keras prints model.summary() as wide
+# as the terminal minus 4 (shutil.get_terminal_size reads $COLUMNS), so its tables fit too.
+TEXT_COLUMNS = 85
+os.environ["COLUMNS"] = str(TEXT_COLUMNS + 4)
+
+plots.show_crisp_figures()  # sharp figures that fit the column, with their fonts recorded
+
 __version__ = "0.1.0"
-__all__ = ["QUIET_TENSORFLOW", "checks", "data", "plots", "pretrained", "seed"]
+__all__ = ["QUIET_TENSORFLOW", "TEXT_COLUMNS", "checks", "data", "plots", "pretrained",
+           "seed"]
 
 
 def seed(value: int = 0) -> None:

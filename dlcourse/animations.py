@@ -1,41 +1,79 @@
-"""Animations that work on an offline page.
+"""Animations that work on an offline page, sharp and legible.
 
 matplotlib's HTML player (``FuncAnimation.to_jshtml``) loads its button icons from a CDN
-stylesheet (Font Awesome). The course's pages must work without a network, so
-:func:`to_html` drops that stylesheet and draws the buttons with plain characters instead.
+stylesheet (Font Awesome) and draws its frames at one pixel per screen pixel. The course's
+pages must work without a network, so :func:`to_html` drops that stylesheet and draws the
+buttons as small inline SVG icons (no font needed), and draws each frame at
+``plots.PIXEL_DENSITY`` pixels per screen pixel with its smallest font recorded, like the
+figures of :func:`dlcourse.plots.figure_png`.
 
     from dlcourse import animations
-    animations.to_html(movie)        # an IPython HTML object: the last line of a cell shows it
+    animations.to_html(movie, alt="...")  # an IPython HTML object, shown by a cell's last line
+    animations.descent(path, x, y, batches, landscape)  # chapter 3's minibatch SGD
 """
 
+import html
 import re
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import animation
+from matplotlib.animation import HTMLWriter
 
-# The player's buttons: Font Awesome classes -> characters every font has.
-BUTTON_SYMBOLS = [
-    ("fa-play fa-flip-horizontal", "\u25c0"),  # play backwards
-    ("fa-play", "\u25b6"),
-    ("fa-pause", "\u275a\u275a"),
-    ("fa-step-backward", "\u23ee"),
-    ("fa-step-forward", "\u23ed"),
-    ("fa-minus", "\u2212"),
-    ("fa-fast-backward", "\u23ea"),
-    ("fa-fast-forward", "\u23e9"),
-    ("fa-plus", "+"),
-]
+from dlcourse.plots import PIXEL_DENSITY, font_record
+
+# The player's buttons (Font Awesome classes) as shapes in a 16 x 16 box, in the usual
+# meaning of media players: |<< first frame, |< previous, > play, >| next, >>| last.
+_BAR_LEFT, _BAR_RIGHT = "M2 3h2v10H2z", "M12 3h2v10h-2z"
+BUTTON_ICONS = {
+    "fa-minus": "M3 7h10v2H3z",
+    "fa-fast-backward": _BAR_LEFT + "M9 3v10L4 8zM15 3v10L10 8z",
+    "fa-step-backward": _BAR_LEFT + "M13 3v10L5 8z",
+    "fa-play fa-flip-horizontal": "M12 3v10L4 8z",
+    "fa-pause": "M4 3h3v10H4zM9 3h3v10H9z",
+    "fa-play": "M4 3v10l8-5z",
+    "fa-step-forward": "M3 3v10l8-5z" + _BAR_RIGHT,
+    "fa-fast-forward": "M1 3v10l5-5zM7 3v10l5-5z" + _BAR_RIGHT,
+    "fa-plus": "M7 3h2v4h4v2H9v4H7V9H3V7h4z",
+}
 
 
-def offline_jshtml(movie, default_mode="loop"):
-    """The HTML of matplotlib's player for ``movie``, without any network resource."""
-    player = movie.to_jshtml(default_mode=default_mode)
+def _icon(path):
+    return (f'<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"'
+            f' fill="currentColor"><path d="{path}"/></svg>')
+
+
+class _RecordingWriter(HTMLWriter):
+    """matplotlib's HTML writer, each frame's PNG noting its smallest font."""
+
+    def grab_frame(self, **savefig_kwargs):
+        super().grab_frame(metadata=font_record(self.fig, self.dpi), **savefig_kwargs)
+
+
+def offline_jshtml(movie, default_mode="loop", alt="an animation"):
+    """The HTML of matplotlib's player for ``movie``, without any network resource.
+
+    Frames are drawn at ``PIXEL_DENSITY`` times the figure's dpi and shown at the figure's
+    size; ``alt`` describes the animation to a screen reader.
+    """
+    fig = movie._fig
+    fps = 1000 / movie._interval
+    with TemporaryDirectory() as folder:
+        path = Path(folder, "movie.html")
+        writer = _RecordingWriter(fps=fps, embed_frames=True, default_mode=default_mode)
+        movie.save(str(path), writer=writer, dpi=PIXEL_DENSITY * fig.dpi)
+        player = path.read_text()
     player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)
-    for name, symbol in BUTTON_SYMBOLS:
-        player = player.replace(f'<i class="fa {name}"></i>', symbol)
-    return player
+    for name, shape in BUTTON_ICONS.items():
+        player = player.replace(f'<i class="fa {name}"></i>', _icon(shape))
+    width = round(fig.get_figwidth() * fig.dpi)
+    return player.replace('<img id="_anim_img',
+                          f'<img alt="{html.escape(alt)}" width="{width}" id="_anim_img')
 
 
-def to_html(movie, fig=None, default_mode="loop"):
+def to_html(movie, fig=None, default_mode="loop", alt="an animation"):
     """``movie`` (a ``matplotlib.animation.Animation``) as an offline HTML player.
 
     The figure the movie draws on (``fig``, found on the movie when not given) is closed, so
@@ -43,8 +81,52 @@ def to_html(movie, fig=None, default_mode="loop"):
     """
     from IPython.display import HTML
 
-    player = offline_jshtml(movie, default_mode=default_mode)
+    player = offline_jshtml(movie, default_mode=default_mode, alt=alt)
     fig = fig if fig is not None else getattr(movie, "_fig", None)
     if fig is not None:
         plt.close(fig)
     return HTML(player)
+
+
+def descent(path, x, y, batches, landscape, interval=250):
+    """Minibatch SGD fitting a line ``w x + b``, step by step, as an offline HTML player.
+
+    ``path`` holds every ``(w, b)`` visited, start included; ``batches[k]`` the rows
+    ``(x, y)`` whose gradient took step ``k`` (one per step); ``landscape(ax)`` draws the
+    loss in the ``(w, b)`` plane. Left, the path so far over the landscape; right, the data,
+    the line of the current ``(w, b)`` and, in red, the batch that decides the next step.
+    """
+    path, x, y = (np.asarray(a, dtype=float) for a in (path, x, y))
+    if len(batches) != len(path) - 1:
+        raise ValueError(f"{len(path) - 1} steps need {len(path) - 1} batches,"
+                         f" got {len(batches)}")
+    fig, (ax_path, ax_line) = plt.subplots(1, 2, figsize=(7.2, 3.3))
+    landscape(ax_path)
+    (trail,) = ax_path.plot([], [], "o-", color="C1", ms=3, lw=1)
+    ax_line.scatter(x, y, s=6, color="0.75")
+    (batch_dots,) = ax_line.plot([], [], "o", color="C3", ms=4, label="the next batch")
+    (fitted,) = ax_line.plot([], [], color="C1", lw=2, label="the line w x + b")
+    span = np.array([x.min(), x.max()])
+    ax_line.set_xlim(*span)
+    ax_line.set_ylim(y.min() - 1, y.max() + 1)
+    ax_line.set_xlabel("x")
+    ax_line.set_ylabel("y")
+    ax_line.legend(loc="upper left", fontsize=9)
+    title = ax_line.set_title(" ", fontsize=10)
+    fig.tight_layout()
+    steps = len(path) - 1
+
+    def show(step):
+        trail.set_data(*path[:step + 1].T)
+        w, b = path[step]
+        fitted.set_data(span, w * span + b)
+        rows = batches[step] if step < steps else []
+        batch_dots.set_data(x[rows], y[rows])
+        title.set_text(f"step {step} of {steps}: w = {w:.2f}, b = {b:.2f}")
+        return trail, fitted, batch_dots, title
+
+    movie = animation.FuncAnimation(fig, show, frames=steps + 1, interval=interval)
+    alt = (f"Animation of {steps} steps of minibatch SGD: the path of (w, b) over the"
+           " contours of the loss, and the fitted line moving towards the data, with the"
+           " batch of each step in red.")
+    return to_html(movie, fig=fig, alt=alt)

@@ -1,16 +1,101 @@
-"""Figures the chapters draw again and again.
+"""Figures the chapters draw again and again, and how a notebook shows them.
 
 Every function draws with matplotlib and returns the ``Figure`` so a notebook can tweak or
 save it; none of them calls ``plt.show()`` (Jupyter displays the figure by itself).
+
+Importing :mod:`dlcourse` calls :func:`show_crisp_figures`: a notebook then shows each
+figure as a PNG with two pixels per screen pixel, at one figure inch per screen inch, and
+the PNG records the smallest font it was drawn with (the website's tests read it to check
+that every label stays legible at the size the page shows it).
 """
 
+import base64
+import io
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 _HIGHLIGHT = "#d62728"  # the window of a correlation and the output cell it fills
+
+# ---------------------------------------------------------------- how figures are shown
+
+SCREEN_DPI = 96  # a CSS inch: a figure inch shows as an inch of the page
+PIXEL_DENSITY = 2  # image pixels per screen pixel ("retina"), so text stays sharp
+COLUMN_INCHES = 7.5  # the website's text column at desktop width (721 px): widest figure
+FONT_KEY = "dlcourse:smallest-font-pt"  # PNG text chunks written by figure_png
+DPI_KEY = "dlcourse:dpi"
+
+
+class _FontRecorder(RendererAgg):
+    """An Agg renderer that notes the size of every piece of text it is asked to draw."""
+
+    def __init__(self, fig):
+        super().__init__(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+        self.sizes = []
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip():
+            self.sizes.append(prop.get_size_in_points())
+
+
+def smallest_font(fig):
+    """The smallest font size (in points) of the text ``fig`` draws, or ``None`` if none.
+
+    It draws the figure and notes each text it draws, so hidden axes and ticks do not count.
+    """
+    recorder = _FontRecorder(fig)
+    fig.draw(recorder)
+    return min(recorder.sizes, default=None)
+
+
+def font_record(fig, dpi):
+    """The PNG text chunks that say how large ``fig``'s text is once saved at ``dpi``."""
+    font = smallest_font(fig)
+    record = {DPI_KEY: f"{dpi:g}"}
+    if font is not None:
+        record[FONT_KEY] = f"{font:g}"
+    return record
+
+
+def figure_png(fig):
+    """``fig`` as Jupyter shows it here: ``(base64 PNG, {"width", "height"})``, the PNG
+    drawn at ``PIXEL_DENSITY`` times the figure's dpi and shown at its size in inches."""
+    from PIL import Image
+
+    if not fig.axes and not fig.lines:  # an empty figure shows nothing, as in Jupyter
+        return None
+    dpi = PIXEL_DENSITY * fig.dpi
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                metadata=font_record(fig, dpi))
+    width, height = Image.open(buffer).size
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png, {"width": width // PIXEL_DENSITY,
+                               "height": height // PIXEL_DENSITY}
+
+
+def show_crisp_figures():
+    """Make this notebook show figures with :func:`figure_png` (nothing outside IPython)."""
+    plt.rcParams["figure.dpi"] = SCREEN_DPI
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+
+
+def fit_column(width, height):
+    """A figure size ``(width, height)`` in inches, scaled down to the text column's width
+    if wider: wider figures would be shrunk by the page, their text with them."""
+    scale = min(1.0, COLUMN_INCHES / width)
+    return width * scale, height * scale
+
 
 
 def plot_learning_curves(history, metrics=None, title=None):
@@ -25,7 +110,8 @@ def plot_learning_curves(history, metrics=None, title=None):
     if metrics is None:
         metrics = [k for k in curves if not k.startswith("val_")]
         metrics.sort(key=lambda k: k != "loss")
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(metrics), squeeze=False,
+                             figsize=fit_column(3.75 * len(metrics), 3.2))
     for ax, name in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(curves[name]) + 1)
         ax.plot(epochs, curves[name], label="training")
@@ -55,7 +141,8 @@ def plot_runs(runs, metrics, labels=None, log_scale=()):
         raise ValueError("give one label per metric")
     ncols = min(2, len(metrics))
     nrows = math.ceil(len(metrics) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 3.3 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=fit_column(3.75 * ncols, 3.3 * nrows))
     for ax, metric, label in zip(axes.flat, metrics, labels, strict=False):  # spare axes
         for name, histories in runs.items():
             curves = np.array([getattr(h, "history", h)[metric] for h in histories])
@@ -71,7 +158,7 @@ def plot_runs(runs, metrics, labels=None, log_scale=()):
             ax.set_yscale("log")
     for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize=8)
+    axes.flat[0].legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -87,7 +174,7 @@ def show_images(images, labels=None, class_names=None, predictions=None, ncols=8
         raise ValueError("no images to show")
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.2 * nrows))
+    fig, axes = plt.subplots(nrows, ncols, figsize=fit_column(size * ncols, (size + 0.3) * nrows))
     for i, ax in enumerate(np.ravel(axes)):
         ax.axis("off")
         if i >= n:
@@ -98,7 +185,7 @@ def show_images(images, labels=None, class_names=None, predictions=None, ncols=8
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
         text, colour = _caption(i, labels, class_names, predictions)
         if text:
-            ax.set_title(text, fontsize=8, color=colour)
+            ax.set_title(text, fontsize=9, color=colour)
     fig.tight_layout()
     return fig
 
@@ -143,7 +230,7 @@ def show_predictions(images, labels, probabilities, class_names=("0", "1"), thre
     predicted = (p > threshold).astype(int)
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows),
+    fig, axes = plt.subplots(nrows, ncols, figsize=fit_column(size * ncols, (size + 0.45) * nrows),
                              squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.set_xticks([])
@@ -164,7 +251,7 @@ def show_predictions(images, labels, probabilities, class_names=("0", "1"), thre
         text = f"{class_names[predicted[i]]} {confidence:.2f}"
         if not right:
             text += f"\n(is {class_names[labels[i]]})"
-        ax.set_title(text, fontsize=8, color=colour)
+        ax.set_title(text, fontsize=9, color=colour)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -192,7 +279,8 @@ def plot_kernels(kernels, ncols=8, annotate=None, titles=None):
     if annotate is None:
         annotate = filters.shape[0] <= 5 and count <= 8
     limit = float(np.abs(filters).max()) or 1.0
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.6 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=fit_column(1.6 * ncols, 1.6 * nrows))
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i >= count:
@@ -230,7 +318,8 @@ def plot_feature_maps(maps, ncols=8, max_maps=32, title=None, titles=None, cmap=
         cmap = "RdBu_r" if symmetric else "magma"
     ncols = min(ncols, count)
     nrows = math.ceil(count / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=fit_column(1.5 * ncols, 1.7 * nrows))
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i < count:
@@ -238,7 +327,7 @@ def plot_feature_maps(maps, ncols=8, max_maps=32, title=None, titles=None, cmap=
             scale = {"vmin": -limit, "vmax": limit} if symmetric else {}
             ax.imshow(maps[:, :, i], cmap=cmap, **scale)
             if titles is None:
-                ax.set_title(str(i), fontsize=7)
+                ax.set_title(str(i), fontsize=9)
             else:
                 ax.set_title(titles[i], fontsize=9)
     if title:
@@ -272,7 +361,7 @@ def show_arrays(arrays, titles=None, cmap="magma", annotate=None, windows=None, 
         raise ValueError(f"{count} arrays need {count} titles and window sizes")
     if annotate is None:
         annotate = all(max(a.shape[:2]) <= 8 for a in arrays)
-    fig, axes = plt.subplots(1, count, figsize=(size * count, size + 0.3), squeeze=False)
+    fig, axes = plt.subplots(1, count, figsize=fit_column(size * count, size + 0.3), squeeze=False)
     for ax, a, text, window in zip(axes[0], arrays, titles, windows, strict=True):
         picture = ax.imshow(a, cmap=None if a.ndim == 3 else cmap, vmin=vmin, vmax=vmax)
         ax.set_xticks([])
@@ -341,8 +430,8 @@ def plot_correlation_step(image, kernel, row=0, col=0, bias=0.0):
     if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
         raise ValueError(f"the output has shape {output.shape}: no cell ({row}, {col})")
     widths = [image.shape[1], max(k, 2), output.shape[1]]
-    fig, axes = plt.subplots(1, 3, figsize=(0.5 * sum(widths) + 1.5, 0.5 * image.shape[0] + 0.9),
-                             gridspec_kw={"width_ratios": widths})
+    size = fit_column(0.5 * sum(widths) + 1.5, 0.5 * image.shape[0] + 0.9)
+    fig, axes = plt.subplots(1, 3, figsize=size, gridspec_kw={"width_ratios": widths})
     _number_grid(axes[0], image)
     _frame(axes[0], row, col, k, k)
     axes[0].set_title("input: the window", fontsize=10)
@@ -375,7 +464,7 @@ def plot_kernel_effects(image, kernels, maps, titles=None, size=2.3):
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     count = len(kernels) + 1
-    fig, axes = plt.subplots(2, count, figsize=(size * count, 2.7 * size),
+    fig, axes = plt.subplots(2, count, figsize=fit_column(size * count, 2.7 * size),
                              gridspec_kw={"height_ratios": [1, 1.6]}, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
@@ -399,7 +488,7 @@ def _weight_text(value):
     return "0" if text in ("-0", "") else text
 
 
-def _write_values(ax, values, limit, fontsize=8):
+def _write_values(ax, values, limit, fontsize=9):
     """Each value in its cell, white on the darkest colours of a diverging scale."""
     for (r, c), value in np.ndenumerate(values):
         colour = "white" if abs(value) > 0.6 * limit else "black"
@@ -441,7 +530,7 @@ def plot_relu_effect(maps, titles=None, size=2.4):
     titles = list(titles) if titles is not None else [""] * len(maps)
     if len(titles) != len(maps):
         raise ValueError(f"{len(maps)} maps need {len(maps)} titles")
-    fig, axes = plt.subplots(2, len(maps), figsize=(size * len(maps), 2 * size + 0.4),
+    fig, axes = plt.subplots(2, len(maps), figsize=fit_column(size * len(maps), 2 * size + 0.4),
                              squeeze=False)
     for i, (fmap, text) in enumerate(zip(maps, titles, strict=True)):
         limit = _robust_limit(fmap)
@@ -456,7 +545,7 @@ def plot_relu_effect(maps, titles=None, size=2.4):
     return fig
 
 
-def plot_score_bars(scores, order=None, ylabel="score", title=None, width=9.0):
+def plot_score_bars(scores, order=None, ylabel="score", title=None, width=COLUMN_INCHES):
     """Per-feature scores as bars, one colour per series, features side by side.
 
     ``scores`` maps a series name (an image, a class ...) to its scores, one per feature:
@@ -477,12 +566,12 @@ def plot_score_bars(scores, order=None, ylabel="score", title=None, width=9.0):
     for k, (name, values) in enumerate(scores.items()):
         ax.bar(positions + (k - (len(scores) - 1) / 2) * bar, values[order], width=bar,
                label=name, color=f"C{k}")
-    ax.set_xticks(positions, [str(i) for i in order], fontsize=7 if len(order) > 24 else 9)
+    ax.set_xticks(positions, [str(i) for i in order], fontsize=9)
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_xlabel("feature map")
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     if title:
         ax.set_title(title)
     fig.tight_layout()
@@ -507,7 +596,7 @@ def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, titl
                          f" and {labels.shape}")
     order = np.arange(scores.shape[1]) if order is None else np.asarray(order, dtype=int)
     rows = np.argsort(labels, kind="stable")
-    fig, ax = plt.subplots(figsize=(9, min(0.12 * len(rows), 6.0) + 1.2))
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, min(0.12 * len(rows), 6.0) + 1.2))
     shown = scores[rows][:, order]
     limit = float(np.abs(shown).max()) or 1.0
     scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit} if symmetric else {"cmap": "viridis"}
@@ -522,7 +611,7 @@ def plot_feature_scores(scores, labels, class_names=("0", "1"), order=None, titl
             ax.axhline(where[0] - 0.5, color="black" if symmetric else "white", lw=2)
     ax.set_yticks([t for t, _ in ticks], [name for _, name in ticks])
     step = max(1, len(order) // 16)
-    ax.set_xticks(np.arange(0, len(order), step), [str(i) for i in order[::step]], fontsize=8)
+    ax.set_xticks(np.arange(0, len(order), step), [str(i) for i in order[::step]], fontsize=9)
     ax.set_xlabel("feature map")
     if title:
         ax.set_title(title)

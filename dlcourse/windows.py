@@ -19,6 +19,7 @@ from matplotlib import animation
 from matplotlib.patches import Rectangle
 
 from dlcourse.animations import to_html
+from dlcourse.plots import fit_column
 
 PADDINGS = ("valid", "same")
 _WINDOW = "#d62728"  # the window and the output cell it fills
@@ -83,7 +84,7 @@ def _grid(ax, rows, cols, colours):
 
 
 def sliding_window(size=6, kernel=3, stride=1, padding="valid", operation="sum", seed=0,
-                   interval=900, dpi=72):
+                   interval=900):
     """An animation of a window sliding over a ``size`` x ``size`` input.
 
     Left, the input (small integers) with the zeros ``padding="same"`` adds in grey and the
@@ -101,7 +102,7 @@ def sliding_window(size=6, kernel=3, stride=1, padding="valid", operation="sum",
         return not (before <= r < before + size and before <= c < before + size)
 
     fig, (ax_in, ax_out) = plt.subplots(
-        1, 2, figsize=(6.6, 3.5), dpi=dpi, gridspec_kw={"width_ratios": [full, max(out, 3)]})
+        1, 2, figsize=(6.6, 3.5), gridspec_kw={"width_ratios": [full, max(out, 3)]})
     _grid(ax_in, full, full, lambda r, c: _PAD if is_pad(r, c) else "white")
     for r in range(full):
         for c in range(full):
@@ -147,7 +148,10 @@ def sliding_window(size=6, kernel=3, stride=1, padding="valid", operation="sum",
         return [window, caption, *out_cells.values(), *out_texts.values()]
 
     movie = animation.FuncAnimation(fig, show, frames=len(positions) + 1, interval=interval)
-    return to_html(movie, fig=fig)
+    alt = (f"Animation: a {kernel}\u00d7{kernel} window slides with stride {stride} over a"
+           f" {size}\u00d7{size} input of small integers (padding '{padding}') and fills the"
+           f" {out}\u00d7{out} output cell by cell with the {rule} of the values under it.")
+    return to_html(movie, fig=fig, alt=alt)
 
 
 def coverage(size, kernel, stride, padding):
@@ -170,7 +174,7 @@ def plot_coverage(size, settings, annotate=None):
     settings = list(settings)
     if annotate is None:
         annotate = size <= 12
-    fig, axes = plt.subplots(1, len(settings), figsize=(2.6 * len(settings), 3.0),
+    fig, axes = plt.subplots(1, len(settings), figsize=fit_column(2.6 * len(settings), 3.0),
                              squeeze=False)
     for ax, (kernel, stride, padding) in zip(axes[0], settings, strict=True):
         counts, before = coverage(size, kernel, stride, padding)
@@ -184,7 +188,7 @@ def plot_coverage(size, settings, annotate=None):
                     ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="none",
                                            edgecolor="0.6", hatch="///", lw=0))
                 if annotate:
-                    ax.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=7,
+                    ax.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=9,
                             color="0.2" if counts[r, c] else "#d62728")
         ax.add_patch(Rectangle((before - 0.5, before - 0.5), size, size, facecolor="none",
                                edgecolor="black", lw=1.5))
@@ -220,7 +224,8 @@ def plot_receptive_fields(maps, titles=None, ncols=None):
     maps = [np.abs(np.asarray(m, dtype=np.float64)) for m in maps]
     ncols = ncols or len(maps)
     nrows = math.ceil(len(maps) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.5 * ncols, 3.1 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=fit_column(2.5 * ncols, 3.1 * nrows))
     for k, ax in enumerate(axes.ravel()):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -260,6 +265,6 @@ def plot_fields_on_image(image, fields, labels=None, ax=None):
     ax.set_xticks([])
     ax.set_yticks([])
     if labels is not None:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9, frameon=False)
     fig.tight_layout()
     return fig

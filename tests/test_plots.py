@@ -512,3 +512,51 @@ def test_runs_put_at_most_two_panels_in_a_row():
     assert len(visible) == 3 and len({ax.get_position().x0 for ax in visible}) == 2
     with pytest.raises(ValueError, match="one label per metric"):
         plots.plot_runs({"run": [history]}, ["a"], ["x", "y"])
+
+
+# ---------------------------------------------------------------- how figures are shown
+
+
+def png_of(fig):
+    import base64
+    import io
+
+    from PIL import Image
+
+    data, size = plots.figure_png(fig)
+    return Image.open(io.BytesIO(base64.b64decode(data))), size
+
+
+def test_figure_png_is_retina_and_records_the_smallest_drawn_font():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3), dpi=96)
+    left.plot([0, 1])
+    left.legend(["a line"], fontsize=9)
+    right.axis("off")  # its tick labels (10 pt) are not drawn: they must not count
+    right.set_title("title", fontsize=12)
+    image, size = png_of(fig)
+    assert image.text[plots.FONT_KEY] == "9"
+    assert float(image.text[plots.DPI_KEY]) == plots.PIXEL_DENSITY * 96
+    assert image.size[0] == plots.PIXEL_DENSITY * size["width"]
+    assert 0.5 * 6 * 96 < size["width"] <= 6 * 96  # shown at (the tight box of) its size
+
+
+def test_a_figure_without_text_records_no_font():
+    fig, ax = plt.subplots()
+    ax.imshow(np.zeros((3, 3)))
+    ax.axis("off")
+    image, _ = png_of(fig)
+    assert plots.FONT_KEY not in image.text
+
+
+def test_library_figures_fit_the_column_and_use_9_points_at_least():
+    figures = [
+        plots.plot_learning_curves(HISTORY),
+        plots.show_images(np.zeros((16, 8, 8)), labels=[0] * 16, class_names=["car"]),
+        plots.plot_kernels(np.zeros((3, 3, 1, 8))),
+        plots.plot_feature_maps(np.zeros((8, 8, 16))),
+        plots.show_arrays([np.zeros((4, 4))] * 4, titles=list("abcd")),
+        plots.plot_score_bars({"a": np.arange(32.0)}),
+    ]
+    for fig in figures:
+        assert fig.get_figwidth() <= plots.COLUMN_INCHES + 1e-9
+        assert plots.smallest_font(fig) >= 9

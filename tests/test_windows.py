@@ -70,7 +70,9 @@ def test_offline_player_of_any_animation():
     movie = animation.FuncAnimation(fig, lambda k: line.set_data([0, k], [0, k]), frames=3)
     html = animations.offline_jshtml(movie)
     assert "font-awesome" not in html and 'class="fa ' not in html
-    assert "\u25b6" in html  # the play button, drawn as a character
+    buttons = re.findall(r"<button[^>]*>(.*?)</button>", html, re.S)
+    assert len(buttons) == 9 and all("<svg" in b and "<path" in b for b in buttons)
+    assert not any(re.sub(r"<[^>]+>", "", b).strip() for b in buttons), "no text glyphs"
     assert animations.to_html(movie).data
     assert not plt.get_fignums()
 
@@ -95,3 +97,34 @@ def test_support_box_and_receptive_field_figure():
 def test_fields_on_image():
     fig = windows.plot_fields_on_image(np.zeros((16, 16, 3)), [3, 7], labels=["a", "b"])
     assert len(fig.axes[0].patches) == 2
+
+
+def _frames(html):
+    import base64
+    import io
+
+    from PIL import Image
+
+    # The player's script holds each frame as base64 lines joined by backslash-newlines.
+    return [Image.open(io.BytesIO(base64.b64decode(re.sub(r"[\\\n]", "", data))))
+            for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)", html)]
+
+
+def test_animation_frames_are_retina_record_their_fonts_and_have_an_alt():
+    html = windows.sliding_window(size=4, kernel=3, stride=1).data
+    frames = _frames(html)
+    assert len(frames) == 5  # 2x2 output cells, then the finished output
+    width = int(re.search(r'<img alt="[^"]{20,}" width="(\d+)"', html).group(1))
+    for frame in frames:
+        assert frame.size[0] == 2 * width
+        assert float(frame.text["dlcourse:smallest-font-pt"]) >= 9
+
+
+def test_descent_shows_every_step():
+    path = np.array([[0.0, 0.0], [0.5, 0.2], [1.0, 0.4]])
+    x, y = np.arange(4.0), 2 * np.arange(4.0)
+    html = animations.descent(path, x, y, [[0, 1], [2, 3]], lambda ax: None).data
+    assert len(_frames(html)) == 3  # the start and both steps
+    with pytest.raises(ValueError, match="batches"):
+        animations.descent(path, x, y, [[0, 1]], lambda ax: None)
+    assert not plt.get_fignums()
