@@ -565,11 +565,24 @@ def test_synthetic_splits_are_fixed_disjoint_draws(name):
 
 
 def test_synthetic_classes_are_balanced_and_labelled():
-    for name, classes in [("spirals", 2), ("spirals3", 3)]:
+    for name, classes in [("spirals", 2), ("spirals3", 3), ("noisy_spirals", 2)]:
         y = data.load_synthetic(name, "train").y
         assert y.dtype == np.int64
         counts = np.bincount(y)
         assert len(counts) == classes and counts.min() > 0.8 * len(y) / classes
+
+
+def test_spiral_noise_scales_the_same_offsets_and_keeps_the_labels():
+    """``noise`` only scales the offsets from the arms: the default draws stay as they were,
+    and the noisy spirals are the same points four times farther from their arms."""
+    (clean, y0), (default, y1), (noisy, y2) = (
+        data.make_spirals(500, noise=noise, seed=9) for noise in (0.0, 0.25, 1.0))
+    assert np.array_equal(y0, y1) and np.array_equal(y1, y2)
+    assert np.allclose(noisy - clean, 4 * (default - clean), atol=1e-5)
+    assert 0.09 < np.std(noisy - clean) < 0.11  # noise 1.0: offsets of standard deviation 0.1
+    table = data.load_synthetic("noisy_spirals", "train")
+    X, y = data.make_spirals(1000, noise=1.0, seed=341)
+    assert np.array_equal(table.X, X) and np.array_equal(table.y, y)
 
 
 def test_curve_is_the_documented_function_plus_small_noise():
