@@ -12,7 +12,9 @@ figures of :func:`dlcourse.plots.figure_png`.
     animations.descent(path, x, y, batches, landscape)  # chapter 3's minibatch SGD
 """
 
+import base64
 import html
+import io
 import re
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -46,10 +48,26 @@ def _icon(path):
 
 
 class _RecordingWriter(HTMLWriter):
-    """matplotlib's HTML writer, each frame's PNG noting its smallest font."""
+    """matplotlib's HTML writer, with frames that note their smallest font and are stored
+    with a palette of ``COLOURS`` colours: 2x frames of full colour would weigh about
+    230 kB each, a few MB for a minute of animation, in the page."""
+
+    COLOURS = 32
 
     def grab_frame(self, **savefig_kwargs):
-        super().grab_frame(metadata=font_record(self.fig, self.dpi), **savefig_kwargs)
+        from PIL import Image
+        from PIL.PngImagePlugin import PngInfo
+
+        drawn = io.BytesIO()
+        self.fig.savefig(drawn, format="png", dpi=self.dpi, **savefig_kwargs)
+        info = PngInfo()
+        for key, value in font_record(self.fig, self.dpi).items():
+            info.add_text(key, value)
+        frame = io.BytesIO()
+        Image.open(drawn).convert("RGB").quantize(self.COLOURS, Image.Quantize.FASTOCTREE).save(
+            frame, format="png", pnginfo=info)
+        # What HTMLWriter.grab_frame does with a frame it embeds (its size limit aside).
+        self._saved_frames.append(base64.encodebytes(frame.getvalue()).decode("ascii"))
 
 
 def offline_jshtml(movie, default_mode="loop", alt="an animation"):
@@ -100,7 +118,7 @@ def descent(path, x, y, batches, landscape, interval=250):
     if len(batches) != len(path) - 1:
         raise ValueError(f"{len(path) - 1} steps need {len(path) - 1} batches,"
                          f" got {len(batches)}")
-    fig, (ax_path, ax_line) = plt.subplots(1, 2, figsize=(7.2, 3.3))
+    fig, (ax_path, ax_line) = plt.subplots(1, 2, figsize=(6.6, 3.0))
     landscape(ax_path)
     (trail,) = ax_path.plot([], [], "o-", color="C1", ms=3, lw=1)
     ax_line.scatter(x, y, s=6, color="0.75")

@@ -13,6 +13,7 @@ import base64
 import io
 import math
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
@@ -85,6 +86,9 @@ def show_crisp_figures():
         from IPython import get_ipython
     except ImportError:
         return
+    # matplotlib picks its backend on first use; Jupyter's inline backend then installs its
+    # own PNG formatter. Pick it now, so that ours comes after and stays.
+    matplotlib.get_backend()
     shell = get_ipython()
     if shell is not None:
         shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
