@@ -30,7 +30,10 @@ from dlcourse.quiet import onednn_enabled  # noqa: E402
 
 REPORTS = ROOT / "grader" / "calibration"  # one JSON per assignment
 REPORT_MD = ROOT / "grader" / "calibration.md"
-BASELINE = "baseline: "
+BASELINE = "baseline: "  # a metric of a model simpler than the task asks: it must fail
+# A metric of another model worth comparing with but not one the threshold must reject (the
+# least-squares line for a single linear neuron, which IS a linear model).
+REFERENCE_POINT = "reference point: "
 
 # assignment -> notebook, cells to run (by grade_id), metrics and their thresholds, one module
 # per assignment in tools/calibration/. "below": a correct solution must score under the
@@ -83,6 +86,12 @@ def summarize(values):
             "values": values}
 
 
+def summaries(runs, prefix):
+    """The summary of every metric whose key starts with ``prefix``, under its name."""
+    return {key[len(prefix):]: summarize([run[key] for run in runs])
+            for key in runs[0] if key.startswith(prefix)}
+
+
 def calibrate(name, seeds):
     spec = SPECS[name]
     cells = compiled_cells(spec)
@@ -106,10 +115,11 @@ def calibrate(name, seeds):
             "margin": threshold - worst if direction == "below" else worst - threshold,
             "values": values,
         }
-    baselines = {key[len(BASELINE):]: summarize([run[key] for run in runs])
-                 for key in runs[0] if key.startswith(BASELINE)}
-    return {"seeds": seeds, "metrics": summary, "baselines": baselines,
-            "environment": environment()}
+    result = {"seeds": seeds, "metrics": summary, "baselines": summaries(runs, BASELINE),
+              "environment": environment()}
+    if references := summaries(runs, REFERENCE_POINT):
+        result["reference points"] = references
+    return result
 
 
 def write_reports(results):
@@ -134,13 +144,18 @@ def write_reports(results):
                 f"| {name} | {metric} | {result['seeds']} | {s['min']:.3f} | {s['median']:.3f}"
                 f" | {s['max']:.3f} | {sign} {s['threshold']:g} | {s['margin']:.3f} |"
             )
-        for what, b in result.get("baselines", {}).items():
+        compared = [*result.get("baselines", {}).items(),
+                    *((REFERENCE_POINT + what, r)
+                      for what, r in result.get("reference points", {}).items())]
+        for what, b in compared:
             baselines.append(f"| {name} | {what} | {b['min']:.3f} | {b['median']:.3f}"
                              f" | {b['max']:.3f} |")
     env = environment()
     lines += ["", f"Made with TensorFlow {env['tensorflow']}, Keras {env['keras']}, oneDNN"
               f" {'on' if env['onednn'] else 'off'} (each report's `environment` says its own).",
               "", "## Baselines, measured on the same rows", "",
+              "Every baseline fails every threshold of its assignment; a reference point is"
+              " shown for comparison only.", "",
               "| assignment | baseline | min | median | max |", "|---|---|---|---|---|", *baselines]
     REPORT_MD.write_text("\n".join(lines) + "\n")
 

@@ -50,8 +50,8 @@ _LOGISTIC = {}  # fingerprint of the data -> accuracy: the same for every seed, 
 
 
 def logistic_accuracy(images, labels, X, y):
-    """Accuracy on ``X``, ``y`` of logistic regression fitted on the raw pixels of ``images``
-    (a baseline: no seed involved)."""
+    """Accuracy on ``X``, ``y`` of logistic regression fitted on the raw pixels (or raw
+    features) of ``images`` (a baseline: no seed involved)."""
     from sklearn.linear_model import LogisticRegression
 
     key = hashlib.sha256(images.tobytes() + labels.tobytes() + X.tobytes()).hexdigest()
@@ -60,3 +60,37 @@ def logistic_accuracy(images, labels, X, y):
         classifier.fit(images.reshape(len(images), -1), labels)
         _LOGISTIC[key] = float(np.mean(classifier.predict(X.reshape(len(X), -1)) == y))
     return _LOGISTIC[key]
+
+
+def mean_mae(train, y):
+    """MAE on targets ``y`` of predicting the mean target of the ``train`` table for every row."""
+    return float(np.mean(np.abs(np.mean(train.y, dtype=np.float64) - y)))
+
+
+def least_squares_mae(train, X, y):
+    """MAE on ``X``, ``y`` of the least-squares line through the raw features of the ``train``
+    table (one weight per feature and an intercept)."""
+    def with_ones(A):
+        return np.column_stack([np.asarray(A, dtype=np.float64), np.ones(len(A))])
+
+    weights = np.linalg.lstsq(with_ones(train.X), np.asarray(train.y, np.float64), rcond=None)[0]
+    return float(np.mean(np.abs(with_ones(X) @ weights - y)))
+
+
+def regression_baselines(train, X, y):
+    """The MAE on ``X``, ``y`` (the hidden tests' fresh rows) of the two simplest regressions
+    fitted on the ``train`` table: its mean for every row, and least squares."""
+    return {
+        "baseline: the training mean": mean_mae(train, y),
+        "baseline: least squares on the raw features": least_squares_mae(train, X, y),
+    }
+
+
+def classification_baselines(train, X, y):
+    """The binary accuracy on ``X``, ``y`` of the best single answer for every row (the
+    majority class of those very rows) and of logistic regression fitted on ``train``."""
+    return {
+        "baseline: majority class": float(max(np.mean(y), 1 - np.mean(y))),
+        "baseline: logistic regression on the raw features":
+            logistic_accuracy(train.X, train.y, X, y),
+    }
