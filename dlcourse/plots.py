@@ -86,11 +86,11 @@ def show_crisp_figures():
         from IPython import get_ipython
     except ImportError:
         return
-    # matplotlib picks its backend on first use; Jupyter's inline backend then installs its
-    # own PNG formatter. Pick it now, so that ours comes after and stays.
-    matplotlib.get_backend()
     shell = get_ipython()
     if shell is not None:
+        # matplotlib loads its backend on the first figure, and Jupyter's inline backend
+        # then installs its own PNG formatter: load it now, so that ours comes after it.
+        plt.switch_backend(matplotlib.get_backend())
         shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
 
 
