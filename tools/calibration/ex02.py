@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import dlcourse
 from grader.heldout import fresh_seed
-from tools.calibration.metrics import mae
+from tools.calibration.metrics import mae, regression_baselines
 
 
 def metrics(ns):
@@ -14,6 +14,7 @@ def metrics(ns):
     return {
         "validation MAE": mae(ns["curve_model"], ns["curve_valid"]),
         "fresh MAE": mae(ns["curve_model"], fresh),
+        **regression_baselines(ns["curve"], X, y),
     }
 
 
