@@ -43,7 +43,7 @@ def augmented_versions(layer, image, n=7):
     return np.clip(np.asarray(layer(batch, training=True)), 0.0, 1.0)
 
 
-def show_augmented(layer, image, n=7, ncols=4, size=2.0, title=None):
+def show_augmented(layer, image, n=7, ncols=4, size=1.75, title=None):
     """The image and ``n`` random versions of it through ``layer`` (training mode), in a
     grid of ``ncols`` columns: the first panel is the original."""
     versions = augmented_versions(layer, image, n)
@@ -64,7 +64,7 @@ def show_augmented(layer, image, n=7, ncols=4, size=2.0, title=None):
     return fig
 
 
-def show_layer_effects(named_layers, image, n=3, size=1.9):
+def show_layer_effects(named_layers, image, n=3, size=1.75):
     """One row per layer of ``named_layers`` (a dict name -> layer): the image, then ``n``
     random versions of it through that layer alone (training mode)."""
     names = list(named_layers)

@@ -164,7 +164,7 @@ def mosaic(tiles, ncols=8, pad=1):
     return out
 
 
-def plot_layer_maps(layer_maps, count=16, ncols=8, titles=None, width=9.0):
+def plot_layer_maps(layer_maps, count=16, ncols=8, titles=None, width=7.2):
     """The first ``count`` feature maps of one image at several layers, one row per layer.
 
     ``layer_maps`` is a dict ``{layer name: maps (h, w, channels)}`` (one image); every map
@@ -191,7 +191,7 @@ def plot_layer_maps(layer_maps, count=16, ncols=8, titles=None, width=9.0):
     return fig
 
 
-def plot_rgb_kernels(kernel, ncols=8, title=None, size=9.0):
+def plot_rgb_kernels(kernel, ncols=8, title=None, size=7.2):
     """The kernels of a first convolution ``(k, k, 3, filters)`` as small colour images, each
     scaled to [0, 1] on its own: a kernel that weighs red positively looks red."""
     import matplotlib.pyplot as plt
@@ -216,7 +216,7 @@ def plot_rgb_kernels(kernel, ncols=8, title=None, size=9.0):
     return fig
 
 
-def show_tiles(images, labels=None, ncols=4, title=None, width=9.0):
+def show_tiles(images, labels=None, ncols=4, title=None, width=7.2):
     """Colour images ``(n, h, w, 3)`` (each scaled to [0, 1] on its own) in one panel, with a
     label under each one: filter patterns, say."""
     import matplotlib.pyplot as plt
@@ -243,7 +243,7 @@ def show_tiles(images, labels=None, ncols=4, title=None, width=9.0):
     return fig
 
 
-def plot_heatmaps(images, heatmaps, titles=None, boxes=None, ncols=2, size=4.2, alpha=0.5):
+def plot_heatmaps(images, heatmaps, titles=None, boxes=None, ncols=2, size=3.5, alpha=0.5):
     """Heatmaps laid over their images (at most ``ncols`` panels per row).
 
     Each heatmap ``(h, w)`` is stretched over its image ``(H, W, 3)`` and drawn with its own

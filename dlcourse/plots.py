@@ -26,7 +26,8 @@ _HIGHLIGHT = "#d62728"  # the window of a correlation and the output cell it fil
 
 SCREEN_DPI = 96  # a CSS inch: a figure inch shows as an inch of the page
 PIXEL_DENSITY = 2  # image pixels per screen pixel ("retina"), so text stays sharp
-COLUMN_INCHES = 7.5  # the website's text column at desktop width (721 px): widest figure
+COLUMN_INCHES = 7.2  # the widest figure: the text column is 721 px (7.5 in) at desktop width,
+# and a tight bounding box may add a little (a title wider than its panel)
 FONT_KEY = "dlcourse:smallest-font-pt"  # PNG text chunks written by figure_png
 DPI_KEY = "dlcourse:dpi"
 
