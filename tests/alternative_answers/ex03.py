@@ -5,7 +5,7 @@ ALTERNATIVES = [
     {
         # The optimizer's settings by position, the loss and the metric as objects; the
         # gradient as a list with a NumPy float; np.multiply and np.subtract; np.ceil, whose
-        # 3.0 is a whole number; more epochs.
+        # 3.0 is a whole number.
         "compile_model": (
             "model = make_model()\n"
             "model.compile(optimizer=keras.optimizers.SGD(0.001, 0.9),\n"
@@ -28,13 +28,13 @@ ALTERNATIVES = [
         ),
         "train_model": (
             "history = model.fit(train.X, train.y, validation_data=(valid.X, valid.y),\n"
-            "                    epochs=40, batch_size=32, verbose=0)"
+            "                    epochs=100, batch_size=32, verbose=0)"
         ),
     },
     {
         # The loss and the metric as functions, nesterov=False written out; the gradient
         # with a 0-d array for the bias; a list for the pair; integer arithmetic; smaller
-        # batches and fewer epochs.
+        # batches and half the epochs (as many steps).
         "compile_model": (
             "model = make_model()\n"
             "model.compile(\n"
@@ -61,7 +61,7 @@ ALTERNATIVES = [
         ),
         "train_model": (
             "history = model.fit(train.X, train.y, validation_data=(valid.X, valid.y),\n"
-            "                    epochs=20, batch_size=16, verbose=0)"
+            "                    epochs=50, batch_size=16, verbose=0)"
         ),
     },
 ]
