@@ -7,8 +7,17 @@ from conftest import ROOT
 from grader.course import assignments
 from tools.calibrate import SPECS, environment, report
 
-# Part II's exercises record their baselines (Part I's follow with the issue on Part I).
-WITH_BASELINES = [name for name in sorted(SPECS) if int(name.removeprefix("ex")) >= 7]
+# Every exercise records the baselines its thresholds must reject. Known failures are strict
+# expected failures: the test still runs, and the mark must go once the task is retuned.
+NOT_YET_SEPARATED = {
+    "ex04": "a least-squares line on its 200 training rows (about 2.2) passes 'below 3.5', and"
+            " the reference's worst seed (about 2.4) is above that line: retune pending (issue 13)",
+}
+WITH_BASELINES = [
+    pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET_SEPARATED[name], strict=True))
+    if name in NOT_YET_SEPARATED else name
+    for name in sorted(SPECS)
+]
 
 
 def test_every_assignment_has_a_calibration_spec():
@@ -72,3 +81,16 @@ def test_thresholds_sit_between_the_worst_seed_and_the_best_baseline(name):
                 f"{name} {metric}: the baseline {what!r} reaches {best:.3f} against the"
                 f" threshold {threshold:g}"
             )
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(SPECS) if report(n).get("reference points")])
+def test_reference_points_meet_every_threshold(name):
+    """A reference point is another correct answer (exercise 1's least-squares line: the best
+    a linear unit can do), so no threshold may reject it."""
+    result = report(name)
+    for metric, summary in result["metrics"].items():
+        for what, point in result["reference points"].items():
+            worst = point["max"] if summary["direction"] == "below" else point["min"]
+            passes = worst < summary["threshold"] if summary["direction"] == "below" else (
+                worst > summary["threshold"])
+            assert passes, f"{name} {metric}: {what!r} ({worst:.3f}) fails {summary['threshold']:g}"
