@@ -785,8 +785,10 @@ SUBMISSIONS = [
 
 def hidden_test_lines():
     """The lines of the hidden tests of the instructor's notebook (long enough to be
-    unmistakable)."""
+    unmistakable), except those found in the student's own notebook too (a visible check
+    may build the same reference model)."""
     source = REPO / "solutions" / ASSIGNMENT / NOTEBOOK
+    shown = "\n".join(cell.source for cell in _nb().cells)
     lines, hidden = [], False
     for cell in nbformat.read(source, as_version=4).cells:
         for line in cell.source.splitlines():
@@ -794,7 +796,7 @@ def hidden_test_lines():
                 hidden = True
             elif "END HIDDEN TESTS" in line:
                 hidden = False
-            elif hidden and len(line.strip()) >= 20:
+            elif hidden and len(line.strip()) >= 20 and line.strip() not in shown:
                 lines.append(line.strip())
     return lines
 
