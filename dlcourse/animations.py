@@ -58,13 +58,16 @@ class _RecordingWriter(HTMLWriter):
         from PIL import Image
         from PIL.PngImagePlugin import PngInfo
 
+        # Raw pixels, as matplotlib's video writers grab them: a PNG here would be
+        # compressed only to be decoded again, which doubled the time of a frame.
         drawn = io.BytesIO()
-        self.fig.savefig(drawn, format="png", dpi=self.dpi, **savefig_kwargs)
+        self.fig.savefig(drawn, format="rgba", dpi=self.dpi, **savefig_kwargs)
+        pixels = Image.frombuffer("RGBA", self.frame_size, drawn.getbuffer(), "raw", "RGBA", 0, 1)
         info = PngInfo()
         for key, value in font_record(self.fig, self.dpi).items():
             info.add_text(key, value)
         frame = io.BytesIO()
-        Image.open(drawn).convert("RGB").quantize(self.COLOURS, Image.Quantize.FASTOCTREE).save(
+        pixels.convert("RGB").quantize(self.COLOURS, Image.Quantize.FASTOCTREE).save(
             frame, format="png", pnginfo=info)
         # What HTMLWriter.grab_frame does with a frame it embeds (its size limit aside).
         self._saved_frames.append(base64.encodebytes(frame.getvalue()).decode("ascii"))
