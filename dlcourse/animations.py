@@ -109,13 +109,15 @@ def to_html(movie, fig=None, default_mode="loop", alt="an animation"):
     return HTML(player)
 
 
-def descent(path, x, y, batches, landscape, interval=250):
+def descent(path, x, y, batches, landscape, interval=250, steps_per_frame=1):
     """Minibatch SGD fitting a line ``w x + b``, step by step, as an offline HTML player.
 
     ``path`` holds every ``(w, b)`` visited, start included; ``batches[k]`` the rows
     ``(x, y)`` whose gradient took step ``k`` (one per step); ``landscape(ax)`` draws the
     loss in the ``(w, b)`` plane. Left, the path so far over the landscape; right, the data,
-    the line of the current ``(w, b)`` and, in red, the batch that decides the next step.
+    the line of the current ``(w, b)`` and, in red, the batches of the next
+    ``steps_per_frame`` steps. The last frame always shows the last step; fewer frames
+    draw faster (each one costs a full figure drawn at twice the screen's density).
     """
     path, x, y = (np.asarray(a, dtype=float) for a in (path, x, y))
     if len(batches) != len(path) - 1:
@@ -125,7 +127,9 @@ def descent(path, x, y, batches, landscape, interval=250):
     landscape(ax_path)
     (trail,) = ax_path.plot([], [], "o-", color="C1", ms=3, lw=1)
     ax_line.scatter(x, y, s=6, color="0.75")
-    (batch_dots,) = ax_line.plot([], [], "o", color="C3", ms=4, label="the next batch")
+    next_label = ("the next batch" if steps_per_frame == 1
+                  else f"the next {steps_per_frame} batches")
+    (batch_dots,) = ax_line.plot([], [], "o", color="C3", ms=4, label=next_label)
     (fitted,) = ax_line.plot([], [], color="C1", lw=2, label="the line w x + b")
     span = np.array([x.min(), x.max()])
     ax_line.set_xlim(*span)
@@ -141,13 +145,15 @@ def descent(path, x, y, batches, landscape, interval=250):
         trail.set_data(*path[:step + 1].T)
         w, b = path[step]
         fitted.set_data(span, w * span + b)
-        rows = batches[step] if step < steps else []
+        rows = np.concatenate([[], *batches[step:step + steps_per_frame]]).astype(int)
         batch_dots.set_data(x[rows], y[rows])
         title.set_text(f"step {step} of {steps}: w = {w:.2f}, b = {b:.2f}")
         return trail, fitted, batch_dots, title
 
-    movie = animation.FuncAnimation(fig, show, frames=steps + 1, interval=interval)
-    alt = (f"Animation of {steps} steps of minibatch SGD: the path of (w, b) over the"
-           " contours of the loss, and the fitted line moving towards the data, with the"
-           " batch of each step in red.")
+    frames = [*range(0, steps, steps_per_frame), steps]
+    movie = animation.FuncAnimation(fig, show, frames=frames, interval=interval)
+    every = "" if steps_per_frame == 1 else f", {steps_per_frame} steps per frame"
+    alt = (f"Animation of {steps} steps of minibatch SGD{every}: the path of (w, b) over"
+           " the contours of the loss, and the fitted line moving towards the data, with"
+           " the batch of each step in red.")
     return to_html(movie, fig=fig, alt=alt)

@@ -128,3 +128,11 @@ def test_descent_shows_every_step():
     with pytest.raises(ValueError, match="batches"):
         animations.descent(path, x, y, [[0, 1]], lambda ax: None)
     assert not plt.get_fignums()
+
+
+def test_descent_with_several_steps_per_frame_still_ends_on_the_last_step():
+    path = np.cumsum(np.full((5, 2), 0.1), axis=0)
+    x, y = np.arange(4.0), 2 * np.arange(4.0)
+    batches = [[0], [1], [2], [3]]
+    html = animations.descent(path, x, y, batches, lambda ax: None, steps_per_frame=3).data
+    assert len(_frames(html)) == 3  # steps 0 and 3, then the last one, step 4
