@@ -7,18 +7,6 @@ from conftest import ROOT
 from grader.course import assignments
 from tools.calibrate import SPECS, environment, report
 
-# Every exercise records the baselines its thresholds must reject. Known failures are strict
-# expected failures: the test still runs, and the mark must go once the task is retuned.
-NOT_YET_SEPARATED = {
-    "ex04": "a least-squares line on its 200 training rows (about 2.2) passes 'below 3.5', and"
-            " the reference's worst seed (about 2.4) is above that line: retune pending (issue 13)",
-}
-WITH_BASELINES = [
-    pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET_SEPARATED[name], strict=True))
-    if name in NOT_YET_SEPARATED else name
-    for name in sorted(SPECS)
-]
-
 
 def test_every_assignment_has_a_calibration_spec():
     assert sorted(SPECS) == assignments(), "add tools/calibration/<assignment>.py"
@@ -67,7 +55,7 @@ def test_calibrated_in_the_environment_that_grades(name):
     )
 
 
-@pytest.mark.parametrize("name", WITH_BASELINES)
+@pytest.mark.parametrize("name", sorted(SPECS))
 def test_thresholds_sit_between_the_worst_seed_and_the_best_baseline(name):
     result = report(name)
     assert result.get("baselines"), f"{name}: record baselines ('baseline: ...' metrics)"
