@@ -386,6 +386,8 @@ def test_logo_and_favicon(visit, base_url, scheme):
     box = logo.bounding_box()
     assert logo.evaluate("img => img.naturalWidth") > 0 and box["width"] >= 32, box
     assert page.locator(".logo__title:visible").inner_text() == "Deep Learning with Keras"
+    sidebar = page.locator(".bd-sidebar-primary").inner_text()
+    assert sidebar.count("Deep Learning with Keras") == 1, "the course name is shown twice"
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     response = page.request.get(base_url + icon)
     assert response.ok and response.headers["content-type"] == "image/svg+xml", icon
