@@ -565,7 +565,8 @@ def test_synthetic_splits_are_fixed_disjoint_draws(name):
 
 
 def test_synthetic_classes_are_balanced_and_labelled():
-    for name, classes in [("spirals", 2), ("spirals3", 3), ("noisy_spirals", 2)]:
+    for name, classes in [("spirals", 2), ("spirals3", 3), ("noisy_spirals", 2),
+                           ("noisy_spirals3", 3)]:
         y = data.load_synthetic(name, "train").y
         assert y.dtype == np.int64
         counts = np.bincount(y)
@@ -582,6 +583,9 @@ def test_spiral_noise_scales_the_same_offsets_and_keeps_the_labels():
     assert 0.09 < np.std(noisy - clean) < 0.11  # noise 1.0: offsets of standard deviation 0.1
     table = data.load_synthetic("noisy_spirals", "train")
     X, y = data.make_spirals(1000, noise=1.0, seed=341)
+    assert np.array_equal(table.X, X) and np.array_equal(table.y, y)
+    table = data.load_synthetic("noisy_spirals3", "validation")
+    X, y = data.make_spirals(400, classes=3, noise=0.75, seed=352)
     assert np.array_equal(table.X, X) and np.array_equal(table.y, y)
 
 

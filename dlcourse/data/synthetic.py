@@ -2,8 +2,8 @@
 
 Part I needs problems whose truth is known and from which fresh rows can always be drawn:
 a curve that no straight line follows, Friedman's regression benchmark (ten features, five
-of them useless), and spirals that no straight boundary separates (also noisy enough to
-overlap). Each ``make_*`` function
+of them useless), and spirals that no straight boundary separates (two or three arms,
+also noisy enough to overlap). Each ``make_*`` function
 draws ``n`` rows from a seed; :func:`load_synthetic` returns fixed train / validation / test
 splits of them, as :class:`~dlcourse.data.Table` objects like :func:`load_table`.
 """
@@ -70,6 +70,11 @@ SYNTHETIC = {
     # Noise four times the default: the arms overlap, so no classifier is right everywhere.
     "noisy_spirals": (
         make_spirals, {"noise": 1.0}, "binary", ["x1", "x2"], (1000, 300, 300), 341,
+    ),
+    # Three arms and three times the default noise: neighbouring arms overlap (exercise 6).
+    "noisy_spirals3": (
+        make_spirals, {"classes": 3, "noise": 0.75}, "multiclass", ["x1", "x2"],
+        (1200, 400, 400), 351,
     ),
 }
 
