@@ -37,6 +37,22 @@ ALTERNATIVES = [
             "    e = np.exp(z - np.max(z, axis=1, keepdims=True))\n"
             "    return e / np.sum(e, axis=1, keepdims=True)"
         ),
+        # Part 7 the functional way with the softmax as a layer of its own, one-hot labels
+        # from this set's one_hot (integers) and categorical_crossentropy, "accuracy"
+        # (categorical accuracy for one-hot labels).
+        "train_multi": (
+            "inputs = keras.Input(shape=(2,))\n"
+            "x = keras.layers.Dense(32, activation='relu')(inputs)\n"
+            "x = keras.layers.Dense(32, activation='relu')(x)\n"
+            "outputs = keras.layers.Activation('softmax')(keras.layers.Dense(3)(x))\n"
+            "multi_model = keras.Model(inputs, outputs)\n"
+            "multi_model.compile(optimizer=keras.optimizers.Adam(0.01),\n"
+            "                    loss='categorical_crossentropy', metrics=['accuracy'])\n"
+            "multi_history = multi_model.fit(\n"
+            "    train3.X, one_hot(train3.y, 3),\n"
+            "    validation_data=(valid3.X, one_hot(valid3.y, 3)),\n"
+            "    epochs=25, batch_size=32, verbose=0)"
+        ),
     },
     {
         # Activation functions instead of names; a 0-d array for the loss; Keras objects
@@ -74,6 +90,40 @@ ALTERNATIVES = [
             "    z = np.asarray(z, dtype=np.float64)\n"
             "    m = z.max(axis=-1, keepdims=True)\n"
             "    return np.exp(z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))"
+        ),
+        # Part 7 with a last layer of logits (no activation) and the loss told so; ReLU()
+        # layers, wider, and the metric by its sparse name.
+        "train_multi": (
+            "multi_model = keras.Sequential([\n"
+            "    keras.Input(shape=(2,)),\n"
+            "    keras.layers.Dense(64), keras.layers.ReLU(),\n"
+            "    keras.layers.Dense(64), keras.layers.ReLU(),\n"
+            "    keras.layers.Dense(3),\n"
+            "])\n"
+            "multi_model.compile(\n"
+            "    optimizer=keras.optimizers.Adam(learning_rate=0.01),\n"
+            "    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),\n"
+            "    metrics=['sparse_categorical_accuracy'])\n"
+            "multi_history = multi_model.fit(train3.X, train3.y, epochs=20, batch_size=32,\n"
+            "                                validation_data=(valid3.X, valid3.y), verbose=0)"
+        ),
+    },
+    {
+        # Part 7 alone: keras.utils.to_categorical labels with the loss and metric as
+        # objects, three hidden layers, and early stopping (fewer epochs than asked for).
+        "train_multi": (
+            "labels3 = keras.utils.to_categorical(train3.y, 3)\n"
+            "multi_model = keras.Sequential([keras.Input(shape=(2,))]\n"
+            "                               + [keras.layers.Dense(32, activation='relu')\n"
+            "                                  for _ in range(3)]\n"
+            "                               + [keras.layers.Dense(3, activation='softmax')])\n"
+            "multi_model.compile(optimizer='adam',\n"
+            "                    loss=keras.losses.CategoricalCrossentropy(),\n"
+            "                    metrics=[keras.metrics.CategoricalAccuracy()])\n"
+            "stop = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)\n"
+            "multi_history = multi_model.fit(\n"
+            "    train3.X, labels3, epochs=100, batch_size=32, verbose=0, callbacks=[stop],\n"
+            "    validation_data=(valid3.X, keras.utils.to_categorical(valid3.y, 3)))"
         ),
     },
 ]
