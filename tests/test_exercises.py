@@ -109,7 +109,8 @@ def test_student_version_hides_solutions_and_hidden_tests(name):
 def test_reference_solution_gets_full_marks(graded, name):
     got = scores(graded, name, "reference")
     maximum = max_scores(graded, name)
-    assert got == maximum, f"reference solution lost points: {got} vs {maximum}"
+    assert got == maximum, (f"reference solution lost points: {got} vs {maximum}\n"
+                            + why_parts_failed(graded, name, "reference"))
     assert len(got) >= 4, "each exercise has at least four graded parts"
 
 
@@ -136,13 +137,28 @@ def visible_checks(course, name, student):
             for grade_id, part in notebook["parts"].items()}
 
 
+def why_parts_failed(course, name, student):
+    """The grader's message and the end of the output of each part that lost points (so
+    that a failure in CI says why, not only which part)."""
+    record = json.loads((course / "autograded" / student / name / "grading.json").read_text())
+    lines = [f"{student}'s {name}: status {record.get('status')}"]
+    for notebook in record["notebooks"].values():
+        lines += [f"note: {notebook['note']}"] if notebook.get("note") else []
+        for grade_id, part in notebook["parts"].items():
+            if part["points"] < part["max"]:
+                lines.append(f"{grade_id}: {part['message']!r}; output ends "
+                             f"{part['output'][-600:]!r}")
+    return "\n".join(lines)
+
+
 def test_every_assignment_has_alternative_answers():
     assert sorted(set(assignments()) - set(ALTERNATIVES)) == [], "add tests/alternative_answers/"
 
 
 @pytest.mark.parametrize(("name", "student"), ALTERNATIVE_STUDENTS)
 def test_alternative_answers_get_full_marks_and_pass_every_visible_check(graded, name, student):
-    assert scores(graded, name, student) == max_scores(graded, name)
+    assert scores(graded, name, student) == max_scores(graded, name), (
+        why_parts_failed(graded, name, student))
     visible = visible_checks(graded, name, student)
     assert all(visible.values()), f"visible checks failed: {visible}"
 
@@ -150,7 +166,8 @@ def test_alternative_answers_get_full_marks_and_pass_every_visible_check(graded,
 @pytest.mark.parametrize("name", assignments())
 def test_the_reference_passes_every_visible_check(graded, name):
     visible = visible_checks(graded, name, "reference")
-    assert visible and all(visible.values()), visible
+    assert visible and all(visible.values()), (
+        f"{visible}\n{why_parts_failed(graded, name, 'reference')}")
 
 
 @pytest.mark.parametrize("name", assignments())
