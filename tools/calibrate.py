@@ -62,6 +62,7 @@ def compiled_cells(spec):
 def run_cells(spec, cells, seed):
     """Execute the cells in a fresh namespace, seeding right before the model is built."""
     import keras
+    import matplotlib.pyplot as plt
 
     keras.backend.clear_session()
     namespace = {"__name__": "__calibration__"}
@@ -70,7 +71,9 @@ def run_cells(spec, cells, seed):
             dlcourse.seed(seed)
         with contextlib.redirect_stdout(io.StringIO()):  # the cells' own prints
             exec(code, namespace)
-    return spec["metrics"](namespace)
+    metrics = spec["metrics"](namespace)
+    plt.close("all")  # the cells' figures: twenty seeds would keep twenty sets open
+    return metrics
 
 
 def environment():
