@@ -589,6 +589,20 @@ def test_spiral_noise_scales_the_same_offsets_and_keeps_the_labels():
     assert np.array_equal(table.X, X) and np.array_equal(table.y, y)
 
 
+def test_noisy_friedman_is_friedman_with_three_times_the_noise():
+    """The same problem (same features, same signal) with noise of standard deviation 3, and
+    only 150 training rows (exercise 4, Part 7)."""
+    table = data.load_synthetic("noisy_friedman", "train")
+    X, y = data.make_friedman(150, noise=3.0, seed=361)
+    assert np.array_equal(table.X, X) and np.array_equal(table.y, y)
+    valid = data.load_synthetic("noisy_friedman", "validation")
+    assert valid.X.shape == (400, 10) and valid.task == "regression"
+    X0, y0 = data.make_friedman(2000, noise=0.0, seed=7)
+    X3, y3 = data.make_friedman(2000, noise=3.0, seed=7)
+    assert np.array_equal(X0, X3)
+    assert 2.8 < np.std(y3 - y0) < 3.2
+
+
 def test_curve_is_the_documented_function_plus_small_noise():
     X, y = data.make_curve(2000, noise=0.0, seed=5)
     x = X[:, 0].astype(np.float64)

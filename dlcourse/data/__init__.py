@@ -10,9 +10,9 @@ Several families, all returning ``float32`` features (images in ``[0, 1]``, chan
   from them for the procedural images; :func:`photo_crops` (random gray crops, from a
   seed) and :func:`make_filter_pairs` (crops and the same crops through a 3x3 filter);
 - tabular problems drawn from a seed: :func:`load_synthetic` (``curve``, ``friedman``,
-  ``spirals``, ``spirals3``, ``noisy_spirals``, ``noisy_spirals3``) and their generators
-  :func:`make_curve`, :func:`make_friedman`, :func:`make_spirals`, from which fresh rows
-  can always be drawn;
+  ``noisy_friedman``, ``spirals``, ``spirals3``, ``noisy_spirals``, ``noisy_spirals3``) and
+  their generators :func:`make_curve`, :func:`make_friedman`, :func:`make_spirals`, from
+  which fresh rows can always be drawn;
 - procedural images drawn from a seed: :func:`make_vehicles` / :func:`load_vehicles`
   (cars and trucks in cluttered, partly hidden, unevenly lit scenes, with their bounding
   boxes and a choice of direction) and :func:`make_shapes` / :func:`load_shapes`

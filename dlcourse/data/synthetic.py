@@ -2,8 +2,8 @@
 
 Part I needs problems whose truth is known and from which fresh rows can always be drawn:
 a curve that no straight line follows, Friedman's regression benchmark (ten features, five
-of them useless), and spirals that no straight boundary separates (two or three arms,
-also noisy enough to overlap). Each ``make_*`` function
+of them useless; also noisier, on fewer rows), and spirals that no straight boundary
+separates (two or three arms, also noisy enough to overlap). Each ``make_*`` function
 draws ``n`` rows from a seed; :func:`load_synthetic` returns fixed train / validation / test
 splits of them, as :class:`~dlcourse.data.Table` objects like :func:`load_table`.
 """
@@ -70,6 +70,12 @@ SYNTHETIC = {
     # Noise four times the default: the arms overlap, so no classifier is right everywhere.
     "noisy_spirals": (
         make_spirals, {"noise": 1.0}, "binary", ["x1", "x2"], (1000, 300, 300), 341,
+    ),
+    # Three times the default noise and 150 training rows: a large network learns the noise
+    # of the training rows within a few dozen epochs (exercise 4, Part 7).
+    "noisy_friedman": (
+        make_friedman, {"noise": 3.0}, "regression", [f"x{i}" for i in range(10)],
+        (150, 400, 400), 361,
     ),
     # Three arms and three times the default noise: neighbouring arms overlap (exercise 6).
     "noisy_spirals3": (
