@@ -674,6 +674,29 @@ def check_restored_weights(model, history, early_stopping, X_valid, y_valid, hin
     passed(f"the model holds the weights of epoch {epoch}, the best epoch Keras recorded")
 
 
+# Usual spellings of the three diagnoses of a learning curve (exercise 4, Part 7), written
+# without spaces or hyphens.
+_FIT_SPELLINGS = {
+    "underfitting": {"underfitting", "underfit", "underfits", "underfitted"},
+    "overfitting": {"overfitting", "overfit", "overfits", "overfitted"},
+    "good fit": {"goodfit", "good", "goodfitting", "justright", "fitswell", "rightfit"},
+}
+
+
+def fit_label(word):
+    """``"underfitting"``, ``"overfitting"`` or ``"good fit"`` for a diagnosis written in
+    one of its usual spellings (any case, spaces, hyphens or underscores: ``"Under-fit"``,
+    ``"overfit"``, ``"just right"`` ...), ``None`` for any other word and for a value that
+    is not a string. The text is read through ``str``'s own methods, whatever a subclass
+    claims."""
+    if not isinstance(word, str):
+        return None
+    text = str.lower(str.__str__(word))
+    squeezed = "".join(ch for ch in text if ch not in " -_\t\n")
+    return next((label for label, spellings in _FIT_SPELLINGS.items()
+                 if squeezed in spellings), None)
+
+
 # ------------------------------------------------ compiled losses and metrics (chapters 3 and 6)
 
 

@@ -730,3 +730,24 @@ def test_check_compiled_accepts_functions():
     model.compile(optimizer="sgd", loss=keras.losses.mean_squared_error,
                   metrics=[keras.metrics.mean_absolute_error])
     checks.check_compiled(model, np.ones((4, 3)), np.arange(4.0), loss="mse", metric="mae")
+
+
+@pytest.mark.parametrize(("word", "label"), [
+    ("underfitting", "underfitting"), (" Under-Fitting ", "underfitting"),
+    ("UNDERFIT", "underfitting"), ("under fitted", "underfitting"),
+    ("overfitting", "overfitting"), ("over_fit", "overfitting"), ("Overfits", "overfitting"),
+    ("good fit", "good fit"), ("Good", "good fit"), ("just right", "good fit"),
+    ("Just-Right", "good fit"), ("good-fit", "good fit"),
+    ("over", None), ("fine", None), ("", None), (3, None), (None, None),
+    (["overfitting"], None),
+])
+def test_fit_label_reads_the_usual_spellings_of_a_diagnosis(word, label):
+    assert checks.fit_label(word) == label
+
+
+def test_fit_label_reads_a_string_subclass_by_its_value():
+    class Sly(str):
+        def lower(self):
+            return "overfitting"
+
+    assert checks.fit_label(Sly("underfit")) == "underfitting"
