@@ -1,7 +1,8 @@
 """Other correct answers of exercise 4; each set must get full marks and pass every visible
 check. The first trains with an L2 weight penalty: Keras' val_loss then includes the
 penalty, and with min_delta=0.05 the epoch it restores is often not the epoch of the lowest
-val_loss."""
+val_loss. In Part 7, other spellings of the three words, lower-case run names and padding,
+and the epoch as a NumPy integer or a float."""
 
 ALTERNATIVES = [
     {
@@ -39,6 +40,12 @@ ALTERNATIVES = [
             "                    epochs=300, batch_size=16, callbacks=[early_stopping],\n"
             "                    verbose=0)"
         ),
+        # Other spellings, lower-case names with spaces; a NumPy integer epoch.
+        "read_curves": (
+            "diagnosis = {'a': 'Over-fitting', ' b': 'UNDERFIT ', 'c': 'just right'}\n"
+            "keep = ' c'\n"
+            "stop_epoch = np.argmin(histories['A']['val_loss']) + 1"
+        ),
     },
     {
         # mode="min" written out; a tuple built with map; folds from the other folds;
@@ -75,6 +82,13 @@ ALTERNATIVES = [
             "history = model.fit(X_train, y_train, validation_data=(X_valid, y_valid),\n"
             "                    epochs=200, batch_size=16, callbacks=[early_stopping],\n"
             "                    verbose=0)"
+        ),
+        # The diagnosis written out of the curves by code; the epoch as a float.
+        "read_curves": (
+            "last = {run: c['val_loss'][-1] for run, c in histories.items()}\n"
+            "diagnosis = {'A': 'overfit', 'B': 'under fitting', 'C': 'good'}\n"
+            "keep = min(last, key=last.get)\n"
+            "stop_epoch = float(best_epoch(histories['A']))"
         ),
     },
 ]
