@@ -43,8 +43,10 @@ $(STAMP): $(PINS) pyproject.toml
 	touch $@
 
 # Warnings are errors and a failing notebook fails the build (raise_on_error in _config.yml).
+# The notebooks are executed into the build's cache first, one per core at a time.
 book: setup
 	@start=$$(date +%s); \
+	$(BIN)/python tools/execute_book.py; \
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
 	@test ! -e _build/html/reports || { echo "execution reports left in _build/html"; exit 1; }
