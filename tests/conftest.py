@@ -5,8 +5,6 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SITE = ROOT / "_build" / "html"
@@ -14,9 +12,4 @@ SITE = ROOT / "_build" / "html"
 os.environ.setdefault("MPLBACKEND", "Agg")  # this process only; nbgrader kernels drop it
 
 import dlcourse  # noqa: E402, F401  (sets the quiet-TensorFlow environment)
-
-
-def toc_entries():
-    """Every document of ``_toc.yml`` (root first), as a path without its extension."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+from tools.toc import toc_entries  # noqa: E402, F401  (the pages, for the tests)

@@ -19,27 +19,18 @@ import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.toc import ROOT, toc_entries  # noqa: E402
+
 CACHE = ROOT / "_build" / ".jupyter_cache"
-
-
-def toc_files(entries):
-    """The ``file`` entries of a Jupyter Book toc, in order."""
-    for entry in entries:
-        if "file" in entry:
-            yield entry["file"]
-        for key in ("parts", "chapters", "sections"):
-            yield from toc_files(entry.get(key, []))
 
 
 def executed_notebooks():
     """The toc's notebooks that the book executes (not those its config excludes), and the
     book's execution settings."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]
     excluded = config.get("exclude_patterns", [])
-    files = [toc["root"], *toc_files(toc.get("parts", []) + toc.get("chapters", []))]
-    return [ROOT / f"{name}.ipynb" for name in files
+    return [ROOT / f"{name}.ipynb" for name in toc_entries()
             if (ROOT / f"{name}.ipynb").exists()
             and not any(fnmatch.fnmatch(f"{name}.ipynb", p) for p in excluded)], config
 
