@@ -45,13 +45,6 @@ _SYSTEM = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/opt"]
 _KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TF_CPP_MIN_LOG_LEVEL",
              "KERAS_BACKEND", "PYTHONHASHSEED"]
 
-# Every sandboxed process computes on one thread (TensorFlow's two pools, OpenMP, BLAS): a
-# grade then does not depend on how many cores the grading machine has, and N workers on N
-# cores do not fight over them (TensorFlow's default is a pool per process as wide as the
-# machine). Student code may widen its own pools; its CPU quota and time limits still hold.
-ONE_THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
-                  "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
 # Joins the cgroups named before "--", then runs the rest (as root, before bubblewrap).
 _JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
 
@@ -306,7 +299,6 @@ def _entries(folder):
 def sandbox_env(work, extra=None):
     """Environment of a sandboxed process: a few safe variables, its home in ``work``."""
     env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
-    env.update(ONE_THREAD_ENV)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"])
     env.update(HOME=str(work), USER="student", LOGNAME="student",
                MPLCONFIGDIR=f"{work}/.config/matplotlib", IPYTHONDIR=f"{work}/.ipython",

@@ -48,7 +48,7 @@ from grader.course import (
     submit,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
 ASSIGNMENT = "ex01"
 NOTEBOOK = "ex01_single_neuron.ipynb"

@@ -70,16 +70,6 @@ def test_the_repository_and_the_temporary_folder_are_always_hidden(box):
     assert "gradebook.db" not in names and "work" in names  # its own folder only
 
 
-def test_every_sandboxed_process_computes_on_one_thread(box, monkeypatch):
-    """Whatever the grading machine's cores or its own settings, a kernel or judge starts
-    TensorFlow, OpenMP and BLAS with one thread (the grade cannot depend on them)."""
-    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "16")
-    monkeypatch.setenv("OMP_NUM_THREADS", "16")
-    names = sorted(sandbox.ONE_THREAD_ENV)
-    result = run(box, ["sh", "-c", " ".join(f'echo {name}=${name};' for name in names)])
-    assert result.stdout.split() == [f"{name}=1" for name in names], result.stdout
-
-
 def test_each_sandbox_has_its_own_user(tmp_path):
     boxes = [Sandbox(tmp_path / f"w{i}", Limits()) for i in (0, 1)]
     try:
