@@ -32,7 +32,7 @@ from grader.course import (
     submit,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("exercises")]
 
 # Plausible mistakes per assignment: tests/wrong_answers/<assignment>.py.
 WRONG_ANSWERS = {

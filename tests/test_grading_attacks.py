@@ -38,7 +38,7 @@ from grader import sandbox
 from grader.course import scores
 from grader.sandbox import UID_BASE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attacks")]
 
 BY_NAME = {s.name: s for s in SUBMISSIONS}
 ATTACKS = [s.name for s in SUBMISSIONS if s.kind == "attack"]

@@ -21,7 +21,7 @@ from attacks import (
 
 from grader.sandbox import remove_tree
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course-location")]
 BY_NAME = {s.name: s for s in SUBMISSIONS}
 
 

@@ -32,7 +32,7 @@ import pytest
 from grader.course import REPO, make_course_dir
 from tools.bench_grade import make_class
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
 
 ASSIGNMENT = "ex01"
 STUDENTS = 4  # reference, wrong, stub, reference

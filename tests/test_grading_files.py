@@ -678,7 +678,6 @@ def everything_written(course, student):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("grading")
 def test_hostile_folders_beside_the_reference(class_graded):
     course, secret, result = class_graded
     assert result.returncode == 0, result.stderr[-3000:]

@@ -91,7 +91,6 @@ def order(monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("grading")
 def test_grading_hands_back_its_phases_and_waits_for_the_judge_only_for_student_code(
         tmp_path, order, monkeypatch):
     shutdowns = []
@@ -118,7 +117,6 @@ def test_grading_hands_back_its_phases_and_waits_for_the_judge_only_for_student_
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("grading")
 def test_a_judge_that_does_not_start_stops_grading_before_any_student_code(
         tmp_path, order, monkeypatch):
     def garbage(judge, message):  # a first line that is not the secret: the judge exits

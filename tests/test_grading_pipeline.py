@@ -48,7 +48,7 @@ from grader.course import (
     submit,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
 
 ASSIGNMENT = "ex01"
 NOTEBOOK = "ex01_single_neuron.ipynb"
