@@ -11,10 +11,12 @@ rest did not.
 """
 
 import base64
+import contextlib
 import json
 import os
 import queue
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +44,16 @@ MAX_JUDGE_LINE = 64 * 2**20
 class NotStarted(Exception):
     """The kernel or the judge did not start: a failure of the grading machine, never the
     student's (who must not get a zero for it)."""
+
+
+class JudgeCrashed(Exception):
+    """The judge died of a crash signal that no limit of its sandbox explains: a fault in
+    the grading machine's software (TensorFlow's oneDNN has segfaulted in a judge), never
+    the student's, who must not lose the points of the parts it did not reach."""
+
+
+# What a process dies of when its native code fails; SIGKILL is left out (a limit sends it).
+CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
 
 
 class Phases:
@@ -230,7 +242,9 @@ class JudgeProcess:
             line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
         except queue.Empty:
             raise TimeoutError("the judge took too long") from None
-        if line is None:
+        if line is None:  # its stdout closed: it is ending, and its exit status says how
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
             raise RuntimeError("the judge stopped")
         try:
             message = json.loads(line)
@@ -239,6 +253,13 @@ class JudgeProcess:
         if not isinstance(message, dict):
             raise RuntimeError("the judge's answer is not a message")
         return message
+
+    def crash(self):
+        """The crash signal the judge died of, or None (bwrap exits with 128 + its number)."""
+        if (code := self.process.poll()) is None:
+            return None
+        number = -code if code < 0 else code - 128
+        return signal.Signals(number) if number in CRASH_SIGNALS else None
 
     def close(self):
         sandbox.kill_tree(self.process.pid)
@@ -541,7 +562,10 @@ def grade_notebook(source_nb, student_nb, work, limits, secret, private=()):
     except DeadKernelError:
         status = run.stop_reason() or "kernel died"
     except (TimeoutError, RuntimeError) as error:
-        status = run.stop_reason() or f"stopped: {error}"
+        status = run.stop_reason()
+        if not status and run.judge and (crash := run.judge.crash()):
+            raise JudgeCrashed(f"the judge crashed ({crash.name})") from None
+        status = status or f"stopped: {error}"
     finally:
         run.close()
     # A cell was interrupted and grading went on.

@@ -18,8 +18,8 @@ read from the client's disk:
 :func:`run` is the same function in a local worker process and on a Dask worker. It returns
 ``{"record": ..., "graded": {notebook name: bytes}}``; the client alone writes them. When
 the machine fails rather than the submission (another environment, no sandbox, a kernel or
-judge that does not start, a bug of ours) it raises :class:`NotGraded`: that is never
-recorded as the student's zero.
+judge that does not start, a judge that crashes, a bug of ours) it raises :class:`NotGraded`:
+that is never recorded as the student's zero.
 """
 
 import functools
@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 
 from grader import files, splice
-from grader.grade import NotStarted, grade_notebook
+from grader.grade import JudgeCrashed, NotStarted, grade_notebook
 from grader.sandbox import REPO, Limits, bubblewrap, preflight
 from grader.sanitize import clean_notebook
 
@@ -122,7 +122,7 @@ def run(job):
         record, graded = grade(sources, job["provided"],
                                files.Snapshot(job["files"], job["refused"]),
                                Limits(**job["limits"]), job["secret"] or "", job["private"])
-    except NotStarted as error:
+    except (NotStarted, JudgeCrashed) as error:
         raise NotGraded(str(error)) from None
     except Exception as error:  # a bug of ours: the student is not the one to pay for it
         raise NotGraded(error_text("grader error", error)) from None

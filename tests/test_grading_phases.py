@@ -14,8 +14,10 @@ import time
 import nbformat
 import pytest
 
-from grader import grade
-from grader.grade import NotStarted, Phases, grade_notebook
+from grader import grade, jobs
+from grader.files import Snapshot
+from grader.grade import JudgeCrashed, NotStarted, Phases, grade_notebook
+from grader.jobs import NotGraded
 from grader.sandbox import Limits
 
 PHASES = {"sandbox", "kernel start", "judge start", "judge wait", "cells", "judge", "fetch",
@@ -63,7 +65,7 @@ def test_a_killed_tree_keeps_its_cpu():
     assert seconds["killed"]["cpu"] > -0.05
 
 
-def _notebook():
+def _notebook(test="assert x == 3"):
     """Setup, one answer and its test, as an instructor's source notebook."""
     def cell(source, **nbgrader):
         return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
@@ -72,7 +74,7 @@ def _notebook():
     return nbformat.v4.new_notebook(cells=[
         cell("import numpy as np", grade_id="setup", locked=True),
         cell("x = 3", grade_id="answer", solution=True),
-        cell("assert x == 3", grade_id="test", grade=True, points=1, locked=True),
+        cell(test, grade_id="test", grade=True, points=1, locked=True),
     ])
 
 
@@ -130,6 +132,31 @@ def test_a_judge_that_does_not_start_stops_grading_before_any_student_code(
         grade_notebook(source, source, tmp_path / "work", Limits(), "s" * 64)
     assert order == [(0, False)]  # the instructor's setup only
     assert not (tmp_path / "work").exists()
+
+
+def _job(source):
+    """A job grading ``source`` as its own student's submission."""
+    data = nbformat.writes(source).encode()
+    return jobs.make("ex00", "student", {"a.ipynb": data}, {}, Snapshot({"a.ipynb": data}, []),
+                     Limits(), "s" * 64, [], unsandboxed=False)
+
+
+@pytest.mark.slow
+def test_a_judge_that_crashes_is_the_machines_failure_and_one_that_exits_is_not(tmp_path):
+    """A judge killed by a crash signal no limit sent (oneDNN has segfaulted in one) leaves
+    the submission not graded, to be graded again; a judge that merely exits (as a test
+    cell may make it) ends the grading with the points already given, as before."""
+    crash = _notebook("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)")
+    (tmp_path / "a").mkdir()
+    with pytest.raises(JudgeCrashed, match=r"the judge crashed \(SIGSEGV\)"):
+        grade_notebook(crash, crash, tmp_path / "a", Limits(), "s" * 64)
+    assert not (tmp_path / "a").exists()
+    with pytest.raises(NotGraded, match="the judge crashed"):
+        jobs.run(_job(crash))
+    exits = _notebook("import os\nos._exit(3)")
+    (tmp_path / "b").mkdir()
+    parts, status, _ = grade_notebook(exits, exits, tmp_path / "b", Limits(), "s" * 64)
+    assert (status, parts["test"]["points"]) == ("stopped: the judge stopped", 0.0)
 
 
 def test_the_benchmark_averages_the_phases_of_the_records(tmp_path):
