@@ -50,19 +50,56 @@ def _icon(path):
 class _RecordingWriter(HTMLWriter):
     """matplotlib's HTML writer, with frames that note their smallest font and are stored
     with a palette of ``COLOURS`` colours: 2x frames of full colour would weigh about
-    230 kB each, a few MB for a minute of animation, in the page."""
+    230 kB each, a few MB for a minute of animation, in the page.
+
+    Given the ``movie`` (to blit), whose frame function returns the artists it changes, the
+    rest of the figure is drawn once and every frame draws only those artists, on top, on a
+    copy of it: a frame then costs the few lines that move, not the contours under them."""
 
     COLOURS = 32
+
+    def __init__(self, *args, movie=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._movie, self._background, self._screen_dpi = movie, None, None
+
+    def _rgba(self, savefig_kwargs):
+        """The current frame's raw RGBA pixels, as matplotlib's video writers grab them: a
+        PNG here would be compressed only to be decoded again."""
+        changed = getattr(self._movie, "_drawn_artists", None)
+        if not changed:
+            drawn = io.BytesIO()
+            self.fig.savefig(drawn, format="rgba", dpi=self.dpi, **savefig_kwargs)
+            return drawn.getbuffer()
+        canvas = self.fig.canvas
+        if self._background is None:
+            self._screen_dpi = self.fig.dpi
+            self.fig.set_dpi(self.dpi)
+            # matplotlib's own blitting: a draw leaves animated artists out, except while
+            # saving (Animation.save sets _is_saving), so the still part is drawn unsaved.
+            for artist in changed:
+                artist.set_animated(True)
+            saving, canvas._is_saving = canvas._is_saving, False
+            canvas.draw()
+            canvas._is_saving = saving
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.restore_region(self._background)
+        for artist in changed:
+            self.fig.draw_artist(artist)
+        return canvas.buffer_rgba()
+
+    def finish(self):
+        if self._screen_dpi is not None:
+            self.fig.set_dpi(self._screen_dpi)
+            for artist in self._movie._drawn_artists:
+                artist.set_animated(False)
+        super().finish()
 
     def grab_frame(self, **savefig_kwargs):
         from PIL import Image
         from PIL.PngImagePlugin import PngInfo
 
-        # Raw pixels, as matplotlib's video writers grab them: a PNG here would be
-        # compressed only to be decoded again, which doubled the time of a frame.
-        drawn = io.BytesIO()
-        self.fig.savefig(drawn, format="rgba", dpi=self.dpi, **savefig_kwargs)
-        pixels = Image.frombuffer("RGBA", self.frame_size, drawn.getbuffer(), "raw", "RGBA", 0, 1)
+        pixels = Image.frombuffer("RGBA", self.frame_size, self._rgba(savefig_kwargs),
+                                  "raw", "RGBA", 0, 1)
         info = PngInfo()
         for key, value in font_record(self.fig, self.dpi).items():
             info.add_text(key, value)
@@ -73,18 +110,27 @@ class _RecordingWriter(HTMLWriter):
         self._saved_frames.append(base64.encodebytes(frame.getvalue()).decode("ascii"))
 
 
-def offline_jshtml(movie, default_mode="loop", alt="an animation"):
+def offline_jshtml(movie, default_mode="loop", alt="an animation", blit=False):
     """The HTML of matplotlib's player for ``movie``, without any network resource.
 
     Frames are drawn at ``PIXEL_DENSITY`` times the figure's dpi and shown at the figure's
-    size; ``alt`` describes the animation to a screen reader.
+    size; ``alt`` describes the animation to a screen reader. ``blit`` draws the still
+    part once, for a movie whose frame function returns the artists it changes and where
+    nothing still lies on top of them (they are drawn over everything else).
     """
     fig = movie._fig
     fps = 1000 / movie._interval
     with TemporaryDirectory() as folder:
         path = Path(folder, "movie.html")
-        writer = _RecordingWriter(fps=fps, embed_frames=True, default_mode=default_mode)
-        movie.save(str(path), writer=writer, dpi=PIXEL_DENSITY * fig.dpi)
+        writer = _RecordingWriter(fps=fps, embed_frames=True, default_mode=default_mode,
+                                  movie=movie if blit else None)
+        # The save loop also redraws the whole figure on screen after every frame; no
+        # frame uses that drawing, which cost as much as the frame itself.
+        fig.canvas.draw_idle = lambda *args, **kwargs: None
+        try:
+            movie.save(str(path), writer=writer, dpi=PIXEL_DENSITY * fig.dpi)
+        finally:
+            del fig.canvas.draw_idle
         player = path.read_text()
     player = re.sub(r"<link[^>]*font-awesome[^>]*>", "", player)
     for name, shape in BUTTON_ICONS.items():
@@ -94,7 +140,7 @@ def offline_jshtml(movie, default_mode="loop", alt="an animation"):
                           f'<img alt="{html.escape(alt)}" width="{width}" id="_anim_img')
 
 
-def to_html(movie, fig=None, default_mode="loop", alt="an animation"):
+def to_html(movie, fig=None, default_mode="loop", alt="an animation", blit=False):
     """``movie`` (a ``matplotlib.animation.Animation``) as an offline HTML player.
 
     The figure the movie draws on (``fig``, found on the movie when not given) is closed, so
@@ -102,7 +148,7 @@ def to_html(movie, fig=None, default_mode="loop", alt="an animation"):
     """
     from IPython.display import HTML
 
-    player = offline_jshtml(movie, default_mode=default_mode, alt=alt)
+    player = offline_jshtml(movie, default_mode=default_mode, alt=alt, blit=blit)
     fig = fig if fig is not None else getattr(movie, "_fig", None)
     if fig is not None:
         plt.close(fig)
@@ -116,8 +162,9 @@ def descent(path, x, y, batches, landscape, interval=250, steps_per_frame=1):
     ``(x, y)`` whose gradient took step ``k`` (one per step); ``landscape(ax)`` draws the
     loss in the ``(w, b)`` plane. Left, the path so far over the landscape; right, the data,
     the line of the current ``(w, b)`` and, in red, the batches of the next
-    ``steps_per_frame`` steps. The last frame always shows the last step; fewer frames
-    draw faster (each one costs a full figure drawn at twice the screen's density).
+    ``steps_per_frame`` steps. The last frame always shows the last step. The contours
+    are drawn once (blitting); each frame draws the moving artists at twice the screen's
+    density.
     """
     path, x, y = (np.asarray(a, dtype=float) for a in (path, x, y))
     if len(batches) != len(path) - 1:
@@ -148,7 +195,7 @@ def descent(path, x, y, batches, landscape, interval=250, steps_per_frame=1):
         rows = np.concatenate([[], *batches[step:step + steps_per_frame]]).astype(int)
         batch_dots.set_data(x[rows], y[rows])
         title.set_text(f"step {step} of {steps}: w = {w:.2f}, b = {b:.2f}")
-        return trail, fitted, batch_dots, title
+        return trail, batch_dots, fitted, title  # in the order the figure draws them
 
     frames = [*range(0, steps, steps_per_frame), steps]
     movie = animation.FuncAnimation(fig, show, frames=frames, interval=interval)
@@ -156,4 +203,4 @@ def descent(path, x, y, batches, landscape, interval=250, steps_per_frame=1):
     alt = (f"Animation of {steps} steps of minibatch SGD{every}: the path of (w, b) over"
            " the contours of the loss, and the fitted line moving towards the data, with"
            " the batch of each step in red.")
-    return to_html(movie, fig=fig, alt=alt)
+    return to_html(movie, fig=fig, alt=alt, blit=True)
