@@ -187,6 +187,11 @@ def test_the_benchmark_holds_the_grader_to_its_ratios_and_projects_a_class():
         "one worker costs 1.20x plain nbgrader per submission (goal: at most 1.10x)",
         "two workers are 1.25x faster than plain sequential nbgrader (goal: at least 1.80x)",
         "Dask with two local workers takes 1.10x the local pool's time (goal: at most 1.10x)"]
+    # nbgrader used 75 CPU-s in 50 s: 1.5 cores of 2 busy, so nothing beats it by over 2/1.5
+    bounded = ratios(results, {**dict.fromkeys(results, 1.0), NBGRADER: 75.0}, cores=2)
+    assert bounded[2] == ("  plain nbgrader kept 1.50 of the 2 cores busy: a grader doing at"
+                          " least its CPU work on 2 cores is at most 1.33x faster")
+    assert bounded[:2] + bounded[3:] == ratios(results)
     lines = projection(results, 10, klass=2000)  # 6 s each; two workers at 75 % efficiency
     assert "6.0 s per submission" in lines[0] and "75% efficiency" in lines[0]
     assert lines[1].split() == ["1", "worker(s):", "3", "h", "20.0", "min"]  # 12,000 s

@@ -12,6 +12,9 @@ nbgrader:
   worker processes, its start and stop included);
 - ``nbgrader autograde`` (sequential, unsandboxed, in-kernel tests) for comparison.
 
+Each way's CPU seconds (of all its processes) are measured too, and how many cores that kept
+busy: plain nbgrader's figure bounds what any grader can gain over it on this machine.
+
 Then the ratios the grader is held to (one worker against nbgrader, two workers against
 nbgrader, Dask against the local pool) and what a class of 2,000 would take on N workers
 at the measured speed.
@@ -24,6 +27,8 @@ adds around them (worker processes, the gradebook, waiting for a worker).
 import argparse
 import importlib
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -107,10 +112,17 @@ def phase_table(runs, students):
     return lines
 
 
-def timed(command, cwd):
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+def children_cpu():
+    """CPU seconds used so far by this process's finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(run, *args, **kwargs):
+    """``(wall, cpu)`` seconds of ``run(*args, **kwargs)``, which waits for its processes."""
+    start, cpu = time.perf_counter(), children_cpu()
+    run(*args, **kwargs)
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def main():
@@ -125,30 +137,34 @@ def main():
         make_class(course, args.assignment, args.students)
         grader = [sys.executable, "-m", "grader", "autograde", args.assignment,
                   "--course-dir", str(course), "--force"]
-        results, phases = {}, {}
+        quiet = {"cwd": course, "check": True, "capture_output": True}
+        results, cpu, phases = {}, {}, {}
         for workers in (1, 2):
             how = f"grader, {workers} worker(s)"
-            results[how] = timed([*grader, "--workers", str(workers)], course)
+            results[how], cpu[how] = timed(subprocess.run,
+                                           [*grader, "--workers", str(workers)], **quiet)
             phases[f"{workers} worker(s)"] = (workers, results[how],
                                               phase_means(course, args.assignment))
-        results[DASK] = timed([*grader, "--scheduler", "local:2"], course)
+        results[DASK], cpu[DASK] = timed(subprocess.run,
+                                         [*grader, "--scheduler", "local:2"], **quiet)
         graded = {s: sum(scores(course, args.assignment, s).values())
                   for s in (p.name for p in (course / "submitted").iterdir())}
         if not args.skip_nbgrader:
             shutil.rmtree(course / "autograded")
-            start = time.perf_counter()
-            nbgrader(["autograde", args.assignment, "--force"], course)
-            results[NBGRADER] = time.perf_counter() - start
+            results[NBGRADER], cpu[NBGRADER] = timed(
+                nbgrader, ["autograde", args.assignment, "--force"], course)
     n = args.students
     print(f"\n{n} submissions of {args.assignment}; scores: "
           + ", ".join(f"{s} {v:g}" for s, v in sorted(graded.items())))
     base = results.get(NBGRADER)
-    print(f"{'how':<36} {'seconds':>8} {'s/submission':>13} {'vs nbgrader':>12}")
+    print(f"{'how':<36} {'seconds':>8} {'s/submission':>13} {'vs nbgrader':>12}"
+          f" {'CPU s':>8} {'cores busy':>11}")
     for how, seconds in results.items():
         ratio = f"{base / seconds:11.2f}x" if base else f"{'-':>12}"
-        print(f"{how:<36} {seconds:8.1f} {seconds / n:13.1f} {ratio}")
+        print(f"{how:<36} {seconds:8.1f} {seconds / n:13.1f} {ratio}"
+              f" {cpu[how]:8.1f} {cpu[how] / seconds:11.2f}")
     print()
-    print("\n".join(ratios(results)))
+    print("\n".join(ratios(results, cpu, len(os.sched_getaffinity(0)))))
     if any(means for _, _, means in phases.values()):
         print()
         print("\n".join(phase_table(phases, n)))
@@ -156,8 +172,9 @@ def main():
     print("\n".join(projection(results, n)))
 
 
-def ratios(results):
-    """The lines that hold the grader to its goals (issue 12)."""
+def ratios(results, cpu=None, cores=None):
+    """The lines that hold the grader to its goals (issue 12), and, given the CPU seconds
+    of each way and the machine's cores, the most any grader could gain over nbgrader."""
     one, two = (results[f"grader, {workers} worker(s)"] for workers in (1, 2))
     lines = []
     if NBGRADER in results:
@@ -166,6 +183,11 @@ def ratios(results):
                   " (goal: at most 1.10x)",
                   f"two workers are {plain / two:.2f}x faster than plain sequential nbgrader"
                   " (goal: at least 1.80x)"]
+        if cpu and cores:
+            busy = cpu[NBGRADER] / plain
+            lines.append(f"  plain nbgrader kept {busy:.2f} of the {cores} cores busy: a grader"
+                         f" doing at least its CPU work on {cores} cores is at most"
+                         f" {cores / busy:.2f}x faster")
     lines.append(f"Dask with two local workers takes {results[DASK] / two:.2f}x the local"
                  " pool's time (goal: at most 1.10x)")
     return lines
