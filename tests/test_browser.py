@@ -27,6 +27,15 @@ pytestmark = [
 ]
 
 
+def in_the_browser(test):
+    """This module's marks on a test of another module that reuses its fixtures (``visit``,
+    ``browser``, ``base_url``): skipped without the built site or Chromium, in the browser's
+    xdist group."""
+    for mark in pytestmark:
+        test = mark(test)
+    return test
+
+
 def _toc_pages():
     entries = toc_entries()
     return [f"{entry}.html" for entry in entries]

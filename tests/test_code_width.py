@@ -15,6 +15,13 @@ from bs4 import BeautifulSoup
 
 import dlcourse
 from conftest import ROOT, SITE, toc_entries
+from test_browser import (  # noqa: F401  (pytest fixtures, reused)
+    DESKTOP,
+    base_url,
+    browser,
+    in_the_browser,
+    visit,
+)
 from tools import wrap_code
 
 WIDTH = dlcourse.TEXT_COLUMNS
@@ -73,19 +80,6 @@ def test_executed_text_outputs_fit_the_column(page):
 
 # ---------------------------------------------------------------- in the browser
 
-if (SITE / "index.html").exists():
-    from test_browser import (  # noqa: F401  (pytest fixtures, reused)
-        CHROMIUM,
-        DESKTOP,
-        base_url,
-        browser,
-        visit,
-    )
-
-    _browser = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-else:
-    _browser = pytest.mark.skip(reason="run `make book` first")
-
 # Each code or output box: its room in characters of its own font, and whether it scrolls.
 _BOXES = """() => [...document.querySelectorAll('article pre')].map(pre => {
   const style = getComputedStyle(pre), probe = document.createElement('span');
@@ -100,16 +94,14 @@ _BOXES = """() => [...document.querySelectorAll('article pre')].map(pre => {
 })"""
 
 
-@_browser
-@pytest.mark.xdist_group("browser")
+@in_the_browser
 def test_the_code_column_holds_the_course_width(visit):
     boxes = visit("chapters/01_single_neuron.html", **DESKTOP).page.evaluate(_BOXES)
     code = [box for box in boxes if not box["output"]]
     assert code and min(box["chars"] for box in code) >= WIDTH, [b["chars"] for b in code]
 
 
-@_browser
-@pytest.mark.xdist_group("browser")
+@in_the_browser
 @pytest.mark.parametrize("path", PAGES)
 def test_no_code_or_output_scrolls_sideways(visit, path):
     boxes = visit(path, **DESKTOP).page.evaluate(_BOXES)

@@ -20,6 +20,13 @@ from PIL import Image
 
 from conftest import SITE, toc_entries
 from dlcourse import plots
+from test_browser import (  # noqa: F401  (pytest fixtures, reused)
+    DESKTOP,
+    base_url,
+    browser,
+    in_the_browser,
+    visit,
+)
 
 FLOOR_PT = 9.0
 PAGES = [f"{entry}.html" for entry in toc_entries()]
@@ -90,19 +97,6 @@ def test_the_alt_check_refuses_paths_and_placeholders():
 
 # ---------------------------------------------------------------- in the browser
 
-if (SITE / "index.html").exists():
-    from test_browser import (  # noqa: F401  (pytest fixtures, reused)
-        CHROMIUM,
-        DESKTOP,
-        base_url,
-        browser,
-        visit,
-    )
-
-    _browser = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-else:
-    _browser = pytest.mark.skip(reason="run `make book` first")
-
 _IMAGES = """async () => {
   document.querySelectorAll('article details').forEach(d => d.open = true);
   const images = [...document.querySelectorAll('article img')];
@@ -128,8 +122,7 @@ def measure(page):
     return rows
 
 
-@_browser
-@pytest.mark.xdist_group("browser")
+@in_the_browser
 @pytest.mark.parametrize("path", PAGES)
 def test_figures_are_sharp_and_their_text_is_9_points_at_least(visit, path):
     rows = measure(visit(path, **DESKTOP).page)
@@ -159,8 +152,7 @@ def _frame(page):
     return page.evaluate("+document.querySelector('.animation input.anim-slider').value")
 
 
-@_browser
-@pytest.mark.xdist_group("browser")
+@in_the_browser
 @pytest.mark.parametrize("path", [p for p in CHAPTERS if p.startswith(("chapters/03_",
                                                                         "chapters/10_"))])
 def test_animation_buttons_are_icons_that_do_what_they_say(visit, path):
